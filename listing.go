@@ -290,7 +290,8 @@ type ListingFilter struct {
 	TRLMin       *int    // achievements: TRL at least
 	TRLMax       *int    // achievements: TRL at most
 	Statuses     []Status
-	SearchTerms  []string   // analysed query terms, all must match (set by the service)
+	Query        string     // free text typed by a user; the service turns it into SearchTerms
+	SearchTerms  []string   // analysed query terms, all must match; stores read only this
 	ActiveOn     *Date      // exclude listings that expired before this date
 	UpdatedSince *time.Time // changed at or after, for index refresh
 	// Demands only: which confidentiality levels to return, and which
