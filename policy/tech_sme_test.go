@@ -154,8 +154,8 @@ func TestTechSME_PassRule(t *testing.T) {
 	rs := mustRule(t, "tech_sme")
 	t.Run("exactly 60 passes", func(t *testing.T) {
 		e := techSME(t)
-		e.Years[0].STStaff = 10                                      // 4
-		e.Years[0].RDExpense = 3_000_000                             // 6% → 50
+		e.Years[0].STStaff = 10                                    // 4
+		e.Years[0].RDExpense = 3_000_000                           // 6% → 50
 		e.IP = innobridge.IPHoldings{UtilityModels: 1, Designs: 1} // 12 → 66; make it 60:
 		e.IP = innobridge.IPHoldings{UtilityModels: 1}             // 6 → 60
 		r := Evaluate(e, rs, asOf)
