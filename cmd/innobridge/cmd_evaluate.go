@@ -2,15 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
+
+	"github.com/innobridge/innobridge/policy"
 )
 
-// cmdEvaluate is owned by the policy calculator (issue P3); this is a stub.
+// cmdEvaluate is the policy calculator; the logic lives in policy.RunCLI.
 var cmdEvaluate = &Command{
-	UsageLine: "evaluate --enterprises FILE.jsonl --rules NAME[,NAME…] [--as-of YYYY-MM-DD]",
+	UsageLine: policy.CLIUsage,
 	Short:     "evaluate enterprises against rule sets, one JSON line per enterprise",
+	Long:      policy.CLIHelp,
 	Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-		return errors.New("evaluate: not implemented yet")
+		return policy.RunCLI(ctx, args, stdout, stderr)
 	},
 }
