@@ -13,8 +13,6 @@ import (
 	"unicode"
 
 	"github.com/go-ego/gse"
-
-	"github.com/innobridge/innobridge"
 )
 
 // Analyzer segments and normalises text. It is safe for concurrent use.
@@ -52,9 +50,10 @@ func MustDefault() *Analyzer {
 	return a
 }
 
-// Normalize folds full-width forms to half-width and upper case to lower.
+// Normalize folds full-width forms to half-width, upper case to lower and
+// common traditional characters to simplified ones (see FoldRune).
 func Normalize(s string) string {
-	return strings.ToLower(innobridge.FoldWidth(s))
+	return Fold(s)
 }
 
 // Words segments s into normalised words, dropping punctuation and spaces.
@@ -81,7 +80,7 @@ func (a *Analyzer) Words(s string, search bool) []string {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+func isHan(r rune) bool { return IsHan(r) }
 
 // Bigrams returns the overlapping character pairs of each run of Han
 // characters in s; a lone Han character is returned as itself.

@@ -2,15 +2,41 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
+
+	"github.com/innobridge/innobridge/match"
 )
 
-// cmdMatch is owned by the matching engine (issue P2); this is a stub.
 var cmdMatch = &Command{
-	UsageLine: "match (--db DSN | --corpus FILE.jsonl) --queries FILE.jsonl [--top K]",
+	UsageLine: matchUsage,
 	Short:     "rank achievements for demands, one JSON line per query",
-	Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-		return errors.New("match: not implemented yet")
-	},
+	Long:      matchLong,
+	Run:       runMatch,
+}
+
+const matchUsage = "match (--db DSN | --corpus FILE.jsonl) --queries FILE.jsonl [--top K]"
+
+const matchLong = `Match indexes the achievements of a store (--db) or of a JSON-lines file in
+the import schema (--corpus) and ranks them for each demand in --queries
+(JSON lines with id and any of title, description, keywords, field).
+
+It writes one line per query, in input order:
+
+	{"query_id": "...", "results": [{"id": "...", "score": 1.23, "why": {...}}]}
+
+with at most K results (default 10), best first; "why" lists the shared
+phrases, related terms, structured fit and the score's parts. Diagnostics
+go to stderr.`
+
+func runMatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := (&Command{UsageLine: matchUsage, Long: matchLong}).FlagSet(stderr)
+	var o match.CLIOptions
+	fs.StringVar(&o.DB, "db", "", "store DSN (sqlite file or postgres URL)")
+	fs.StringVar(&o.Corpus, "corpus", "", "achievements, JSON lines")
+	fs.StringVar(&o.Queries, "queries", "", "demands, JSON lines")
+	fs.IntVar(&o.Top, "top", 10, "results per query")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return match.RunCLI(ctx, o, stdout, stderr)
 }

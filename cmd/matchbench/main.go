@@ -1,0 +1,275 @@
+// Command matchbench measures the matching engine against Bleve v2 on the
+// benchmark in ../shared/bench: quality (nDCG@10_rel, MRR@10, R@100) on the
+// dev queries, index build time, query latency, throughput and memory, all
+// engines in the same process run. With -scale it generates a synthetic
+// corpus by recombining sentences of the real records (ids marked SYN-) and
+// reports speed and memory only.
+//
+// It is kept out of the innobridge binary so that Bleve is not linked there.
+//
+//	go run ./cmd/matchbench -tasks A,B,C
+//	go run ./cmd/matchbench -scale 1000000 -engines innobridge
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/match"
+)
+
+// engine is one system under test.
+type engine interface {
+	Name() string
+	Build(as []*innobridge.Achievement) error
+	Search(d *innobridge.Demand, k int) ([]string, error)
+	Footprint() string
+	Close() error
+}
+
+type ourEngine struct {
+	opts match.Options
+	ix   *match.Index
+}
+
+func (e *ourEngine) Name() string { return "innobridge" }
+
+func (e *ourEngine) Build(as []*innobridge.Achievement) error {
+	e.ix = match.New(e.opts)
+	return e.ix.AddAchievements(context.Background(), as)
+}
+
+func (e *ourEngine) Search(d *innobridge.Demand, k int) ([]string, error) {
+	rs, err := e.ix.Search(context.Background(), d, k)
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	return out, err
+}
+
+func (e *ourEngine) Footprint() string { return "" }
+func (e *ourEngine) Close() error      { e.ix = nil; return nil }
+
+func main() {
+	var (
+		dir     = flag.String("bench", "../shared/bench", "benchmark directory")
+		tasks   = flag.String("tasks", "A,B,C", "tasks to run")
+		engines = flag.String("engines", "innobridge,bleve-cjk,bleve-gse", "engines to run")
+		runDir  = flag.String("runs", "", "write run TSVs (qid, docid, rank) here")
+		scale   = flag.Int("scale", 0, "generate a synthetic corpus of this many listings and measure speed only")
+		scaleQ  = flag.Int("scale-queries", 500, "queries for the scale run")
+		scaleW  = flag.String("scale-out", "", "also write the synthetic corpus as JSON lines to this file")
+		k1      = flag.Float64("k1", 0, "BM25 k1 (0: default)")
+		bh      = flag.Float64("bhead", 0, "")
+		bb      = flag.Float64("bbody", 0, "")
+		hw      = flag.Float64("hw", 0, "head weight")
+		wbi     = flag.Float64("wbi", 0, "bigram weight")
+		wtri    = flag.Float64("wtri", 0, "trigram weight")
+		wph     = flag.Float64("wph", 0, "phrase weight")
+		exp     = flag.Int("exp", 0, "expansion terms (<0 off)")
+		rel     = flag.Float64("rel", 0, "related weight")
+		maxdf   = flag.Float64("maxdf", 0, "max df share")
+		noseg   = flag.Bool("noseg", false, "no gse segmentation of queries")
+	)
+	flag.Parse()
+	if _, err := os.Stat(filepath.Join(*dir, "corpus_A.jsonl")); err != nil {
+		fmt.Fprintf(os.Stderr, "matchbench: no benchmark data in %s; skipping\n", *dir)
+		return
+	}
+	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw,
+		Bigram: *wbi, Trigram: *wtri, Phrase: *wph, Expand: *exp, Related: *rel, MaxDF: *maxdf}}
+	var es []engine
+	for _, name := range strings.Split(*engines, ",") {
+		switch name {
+		case "innobridge":
+			es = append(es, &ourEngine{opts: opts})
+		case "bleve-cjk":
+			es = append(es, &bleveEngine{name: name, an: "cjk"})
+		case "bleve-gse":
+			es = append(es, &bleveEngine{name: name, an: "gse"})
+		default:
+			fatalf("unknown engine %q", name)
+		}
+	}
+	if *scale > 0 {
+		runScale(*dir, *scale, *scaleQ, *scaleW, es)
+		return
+	}
+	var judged map[string]bool
+	if b, err := os.ReadFile(filepath.Join(*dir, "judged_ids.txt")); err == nil {
+		judged = map[string]bool{}
+		for _, l := range strings.Fields(string(b)) {
+			judged[l] = true
+		}
+	}
+	for _, task := range strings.Split(*tasks, ",") {
+		runTask(*dir, task, es, judged, *runDir)
+	}
+	fmt.Printf("process peak RSS %.0f MB\n", peakRSS()/1e6)
+}
+
+type runResult struct {
+	name       string
+	build      time.Duration
+	heap       uint64
+	lat        []time.Duration
+	total      time.Duration
+	m          match.Metrics
+	footprint  string
+	rrs, ndcgs []float64
+}
+
+func runTask(dir, task string, es []engine, judged map[string]bool, runDir string) {
+	as, err := readFile(filepath.Join(dir, "corpus_"+task+".jsonl"), match.ReadAchievements)
+	check(err)
+	ds, err := readFile(filepath.Join(dir, "queries_"+task+"_dev.jsonl"), match.ReadDemands)
+	check(err)
+	f, err := os.Open(filepath.Join(dir, "qrels_"+task+"_dev.tsv"))
+	check(err)
+	qrels, err := match.ReadQrels(f)
+	f.Close()
+	check(err)
+	fmt.Printf("\n== task %s: %d achievements, %d queries\n", task, len(as), len(ds))
+	var results []runResult
+	for _, e := range es {
+		r := runResult{name: e.Name()}
+		runtime.GC()
+		start := time.Now()
+		check(e.Build(as))
+		r.build = time.Since(start)
+		r.heap = liveHeap()
+		run := map[string][]string{}
+		t0 := time.Now()
+		for _, d := range ds {
+			s := time.Now()
+			ids, err := e.Search(d, 100)
+			check(err)
+			r.lat = append(r.lat, time.Since(s))
+			run[d.ExternalID] = ids
+		}
+		r.total = time.Since(t0)
+		r.footprint = e.Footprint()
+		r.m = match.Evaluate(qrels, run, judged)
+		qs := make([]string, 0, len(qrels))
+		for q := range qrels {
+			qs = append(qs, q)
+		}
+		sort.Strings(qs)
+		for _, q := range qs {
+			pq := r.m.PerQuery[q]
+			r.rrs = append(r.rrs, pq.RR)
+			if pq.HasRel {
+				r.ndcgs = append(r.ndcgs, pq.NDCGRel)
+			}
+		}
+		if runDir != "" {
+			check(writeRun(filepath.Join(runDir, "run_"+task+"_"+e.Name()+".tsv"), ds, run))
+		}
+		check(e.Close())
+		results = append(results, r)
+	}
+	fmt.Printf("%-11s %8s %8s %8s %8s %8s %8s | %8s %7s %7s %7s %8s %9s\n", "engine", "nDCGrel", "MRR@10", "R100own", "R100rel", "nDCG'rel", "nDCG@10", "build", "p50ms", "p99ms", "qps", "heapMB", "build+q")
+	for _, r := range results {
+		lat := slices.Clone(r.lat)
+		slices.Sort(lat)
+		pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+		fmt.Printf("%-11s %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f | %7.2fs %7.2f %7.2f %7.0f %8.0f %8.2fs %s\n", r.name,
+			r.m.NDCGRel, r.m.MRR10, r.m.R100Own, r.m.R100Rel, r.m.NDCGCond, r.m.NDCG10,
+			r.build.Seconds(), pct(0.5), pct(0.99), float64(len(lat))/r.total.Seconds(), float64(r.heap)/1e6,
+			(r.build + r.total).Seconds(), r.footprint)
+	}
+	if len(results) > 1 && results[0].name == "innobridge" {
+		for _, b := range results[1:] {
+			fmt.Printf("innobridge vs %-10s nDCG@10_rel ×%.3f (p=%.4f)  MRR@10 ×%.3f (p=%.4f)  p50 ×%.2f\n", b.name,
+				results[0].m.NDCGRel/b.m.NDCGRel, match.PairedTest(results[0].ndcgs, b.ndcgs, 10000, 1),
+				results[0].m.MRR10/b.m.MRR10, match.PairedTest(results[0].rrs, b.rrs, 10000, 2),
+				median(results[0].lat).Seconds()/median(b.lat).Seconds())
+		}
+	}
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func writeRun(name string, ds []*innobridge.Demand, run map[string][]string) error {
+	var b strings.Builder
+	for _, d := range ds {
+		for i, id := range run[d.ExternalID] {
+			fmt.Fprintf(&b, "%s\t%s\t%d\n", d.ExternalID, id, i+1)
+		}
+	}
+	return os.WriteFile(name, []byte(b.String()), 0o644)
+}
+
+func readFile[T any](name string, read func(r io.Reader) ([]T, error)) ([]T, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return read(f)
+}
+
+func liveHeap() uint64 {
+	runtime.GC()
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// peakRSS reads VmHWM from /proc/self/status, in bytes (0 if unavailable).
+func peakRSS() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(v), "%f", &kb)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+func check(err error) {
+	if err != nil {
+		fatalf("%v", err)
+	}
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "matchbench: "+format+"\n", args...)
+	os.Exit(1)
+}

@@ -1,0 +1,145 @@
+package match
+
+import (
+	"slices"
+	"unicode"
+
+	"github.com/innobridge/innobridge/zh"
+)
+
+// Terms are 64-bit keys. Han text gives character n-grams packed rune by
+// rune (21 bits each): a trigram r1<<42|r2<<21|r3 (≥ 2^55 since Han runes
+// are ≥ 0x3400), a bigram r1<<21|r2 (< 2^42) and a lone character r.
+// Latin and digit words are FNV-1a hashes with the top bit set.
+const wordBit = uint64(1) << 63
+
+func gram2(a, b rune) uint64    { return uint64(a)<<21 | uint64(b) }
+func gram3(a, b, c rune) uint64 { return uint64(a)<<42 | uint64(b)<<21 | uint64(c) }
+
+func isTrigram(k uint64) bool { return k&wordBit == 0 && k >= 1<<42 }
+func isBigram(k uint64) bool  { return k >= 1<<21 && k < 1<<42 }
+
+// keyText decodes a gram key; words are looked up by the caller.
+func keyText(k uint64) string {
+	if k&wordBit != 0 {
+		return ""
+	}
+	var rs []rune
+	for _, sh := range []uint{42, 21, 0} {
+		if r := rune(k >> sh & (1<<21 - 1)); r != 0 {
+			rs = append(rs, r)
+		}
+	}
+	return string(rs)
+}
+
+func wordKey(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h | wordBit
+}
+
+// scanner turns text into term keys. It is not safe for concurrent use; each
+// goroutine keeps its own.
+type scanner struct {
+	word  []byte
+	words map[uint64]string // when non-nil, records the text of word keys
+}
+
+// scan calls emit for every n-gram (bigrams and trigrams of Han runs, a lone
+// Han character as itself) and every Latin/digit word of at least two
+// characters in s, after folding (zh.FoldRune).
+func (sc *scanner) scan(s string, emit func(uint64)) {
+	var p1, p2 rune // previous Han runes in the current run, 0 if none
+	run := 0
+	flushRun := func() {
+		if run == 1 {
+			emit(uint64(p1))
+		}
+		run, p1, p2 = 0, 0, 0
+	}
+	flushWord := func() {
+		if len(sc.word) >= 2 {
+			k := wordKey(sc.word)
+			if sc.words != nil {
+				if _, ok := sc.words[k]; !ok {
+					sc.words[k] = string(sc.word)
+				}
+			}
+			emit(k)
+		}
+		sc.word = sc.word[:0]
+	}
+	for _, r := range s {
+		r = zh.FoldRune(r)
+		if zh.IsHan(r) {
+			flushWord()
+			if run >= 1 {
+				emit(gram2(p1, r))
+			}
+			if run >= 2 {
+				emit(gram3(p2, p1, r))
+			}
+			p2, p1 = p1, r
+			run++
+			continue
+		}
+		flushRun()
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') || r >= 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			sc.word = append(sc.word, string(r)...)
+			continue
+		}
+		flushWord()
+	}
+	flushRun()
+	flushWord()
+}
+
+// termCount is one distinct term of a document with its frequency in the
+// head (title and keywords) and the body (description).
+type termCount struct {
+	key        uint64
+	head, body uint16
+}
+
+// docTerms analyses one listing into its distinct terms, sorted by key.
+func (sc *scanner) docTerms(it *item, keys []uint64, out []termCount) ([]uint64, []termCount, int, int) {
+	keys = keys[:0]
+	emit := func(k uint64) { keys = append(keys, k) }
+	sc.scan(it.title, emit)
+	for _, kw := range it.keywords {
+		sc.scan(kw, emit)
+	}
+	nHead := len(keys)
+	sc.scan(it.desc, emit)
+	nBody := len(keys) - nHead
+	// Mark body keys so that one sort groups both fields.
+	out = out[:0]
+	head, body := keys[:nHead], keys[nHead:]
+	slices.Sort(head)
+	slices.Sort(body)
+	i, j := 0, 0
+	for i < len(head) || j < len(body) {
+		var k uint64
+		switch {
+		case j >= len(body) || (i < len(head) && head[i] < body[j]):
+			k = head[i]
+		default:
+			k = body[j]
+		}
+		tc := termCount{key: k}
+		for i < len(head) && head[i] == k {
+			tc.head++
+			i++
+		}
+		for j < len(body) && body[j] == k {
+			tc.body++
+			j++
+		}
+		out = append(out, tc)
+	}
+	return keys, out, nHead, nBody
+}

@@ -1,0 +1,149 @@
+package match
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/innobridge/innobridge"
+)
+
+// CLIOptions are the arguments of "innobridge match".
+type CLIOptions struct {
+	DB      string // store DSN (not yet supported)
+	Corpus  string // achievements, JSON lines
+	Queries string // demands, JSON lines
+	Top     int    // results per query; 0 means 10
+	Index   Options
+}
+
+// RunCLI indexes the corpus, ranks achievements for every query and writes
+// one JSON line per query, in input order, to stdout:
+//
+//	{"query_id": "...", "results": [{"id": "...", "score": 1.23, "why": {...}}]}
+//
+// Diagnostics go to stderr.
+func RunCLI(ctx context.Context, o CLIOptions, stdout, stderr io.Writer) (err error) {
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	switch {
+	case o.DB != "" && o.Corpus != "":
+		return errors.New("give either --db or --corpus, not both")
+	case o.DB != "":
+		return errors.New("--db is not yet supported: export the achievements and use --corpus")
+	case o.Corpus == "":
+		return errors.New("--corpus FILE.jsonl (or --db DSN) is required")
+	case o.Queries == "":
+		return errors.New("--queries FILE.jsonl is required")
+	}
+	if o.Top <= 0 {
+		o.Top = 10
+	}
+	start := time.Now()
+	as, err := readFile(o.Corpus, ReadAchievements)
+	if err != nil {
+		return err
+	}
+	ds, err := readFile(o.Queries, ReadDemands)
+	if err != nil {
+		return err
+	}
+	ix := New(o.Index)
+	if err := ix.AddAchievements(ctx, as); err != nil {
+		return err
+	}
+	log.Info("indexed", "achievements", len(as), "queries", len(ds), "elapsed", time.Since(start).Round(time.Millisecond))
+	w := bufio.NewWriterSize(stdout, 1<<16)
+	type line struct {
+		QueryID string   `json:"query_id"`
+		Results []Result `json:"results"`
+	}
+	err = SearchAll(ctx, ix, ds, o.Top, 0, func(i int, rs []Result) error {
+		if rs == nil {
+			rs = []Result{}
+		}
+		b, err := json.Marshal(line{QueryID: ds[i].ExternalID, Results: rs})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	log.Info("matched", "queries", len(ds), "elapsed", time.Since(start).Round(time.Millisecond))
+	return w.Flush()
+}
+
+// SearchAll runs Search for every demand on workers goroutines (0:
+// GOMAXPROCS) and calls emit with each result list in input order.
+func SearchAll(ctx context.Context, ix *Index, ds []*innobridge.Demand, k, workers int, emit func(i int, rs []Result) error) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type out struct {
+		rs   []Result
+		err  error
+		done chan struct{}
+	}
+	outs := make([]out, len(ds))
+	for i := range outs {
+		outs[i].done = make(chan struct{})
+	}
+	next := make(chan int)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(next)
+		for i := range ds {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for i := range next {
+				outs[i].rs, outs[i].err = ix.Search(ctx, ds[i], k)
+				close(outs[i].done)
+			}
+		}()
+	}
+	for i := range outs {
+		select {
+		case <-outs[i].done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if outs[i].err != nil {
+			return fmt.Errorf("query %s: %w", ds[i].ExternalID, outs[i].err)
+		}
+		if err := emit(i, outs[i].rs); err != nil {
+			return err
+		}
+		outs[i].rs = nil
+	}
+	return nil
+}
+
+func readFile[T any](name string, read func(io.Reader) ([]T, error)) ([]T, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	v, err := read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return v, nil
+}

@@ -1,0 +1,76 @@
+package match
+
+import (
+	"fmt"
+
+	"github.com/innobridge/innobridge"
+)
+
+// structuredFit compares what a demand asks with what an achievement offers,
+// on the criteria both state. The score is (fits − 1.5·conflicts)/4.
+func structuredFit(dem, ach *item) ([]Fit, float64) {
+	var out []Fit
+	var fits, conflicts float64
+	add := func(criterion string, ok bool, detail string) {
+		out = append(out, Fit{Criterion: criterion, OK: ok, Detail: detail})
+		if ok {
+			fits++
+		} else {
+			conflicts++
+		}
+	}
+	if dem.field != "" && ach.field != "" {
+		name := func(code string) string {
+			if f, ok := innobridge.TechFieldByCode(code); ok {
+				return f.Name
+			}
+			return code
+		}
+		if dem.field == ach.field {
+			add("field", true, "同属"+name(ach.field))
+		} else {
+			add("field", false, fmt.Sprintf("需求领域%s，成果领域%s", name(dem.field), name(ach.field)))
+		}
+	}
+	if dem.trl > 0 && ach.trl > 0 {
+		if ach.trl >= dem.trl {
+			add("trl", true, fmt.Sprintf("成熟度TRL %d ≥ 需求最低 %d", ach.trl, dem.trl))
+		} else {
+			add("trl", false, fmt.Sprintf("成熟度TRL %d < 需求最低 %d", ach.trl, dem.trl))
+		}
+	}
+	if dem.modes != 0 && ach.modes != 0 {
+		if both := dem.modes & ach.modes; both != 0 {
+			add("mode", true, "方式一致："+modeNames(both))
+		} else {
+			add("mode", false, fmt.Sprintf("需求方式%s，成果方式%s", modeNames(dem.modes), modeNames(ach.modes)))
+		}
+	}
+	if ach.price >= 0 && dem.budgetMax >= 0 {
+		if ach.price <= dem.budgetMax {
+			add("price", true, fmt.Sprintf("价格%d元在预算%d元以内", ach.price, dem.budgetMax))
+		} else {
+			add("price", false, fmt.Sprintf("价格%d元超出预算%d元", ach.price, dem.budgetMax))
+		}
+	}
+	if len(dem.region) >= 4 && len(ach.region) >= 4 && dem.region[:4] == ach.region[:4] {
+		add("region", true, "同一地市 "+ach.region[:4])
+	} else if len(dem.region) >= 2 && len(ach.region) >= 2 && dem.region[:2] == ach.region[:2] {
+		out = append(out, Fit{Criterion: "region", OK: true, Detail: "同一省份 " + ach.region[:2]})
+		fits += 0.5
+	}
+	return out, (fits - 1.5*conflicts) / 4
+}
+
+func modeNames(bits uint8) string {
+	s := ""
+	for i, m := range innobridge.Modes {
+		if bits&(1<<i) != 0 {
+			if s != "" {
+				s += "、"
+			}
+			s += m.Name()
+		}
+	}
+	return s
+}

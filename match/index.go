@@ -1,0 +1,522 @@
+// Package match is the matching engine: an in-memory index over the
+// achievements (科技成果) and demands (技术需求) it is given, ranking one side
+// for a listing of the other with an explanation for every result.
+//
+// Text is folded (width, case, traditional→simplified) and indexed as
+// character bigrams and trigrams in two fields, head (title and keywords) and
+// body (description), scored BM25F-style. At query time package zh segments
+// the query into words; runs of words, the query's keywords and the domain
+// terms learned from the keywords of all indexed listings become phrases,
+// matched as conjunctions of their trigrams. The best first-stage match then
+// lends its own specific terms to a second pass (document-to-document
+// relatedness), and structured criteria (field, TRL, modes, price, region)
+// adjust the score when both sides state them.
+//
+// An Index is safe for concurrent use: searches share a read lock, writes
+// take it exclusively.
+package match
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/zh"
+)
+
+// Params are the ranking constants. The zero value of a field means its
+// default (DefaultParams).
+type Params struct {
+	K1         float64 // BM25 saturation
+	BHead      float64 // length normalisation of the head field
+	BBody      float64 // length normalisation of the body field
+	HeadWeight float64 // weight of a head occurrence relative to the body
+	Bigram     float64 // weight of bigram terms
+	Trigram    float64 // weight of trigram terms
+	Word       float64 // weight of Latin/digit words and lone characters
+	Phrase     float64 // weight of phrase matches
+	Expand     int     // expansion terms taken from the best match; <0 disables
+	Related    float64 // weight of the second, document-to-document pass
+	MaxDF      float64 // grams in more than this share of listings are skipped (unless nothing else)
+	Structured float64 // weight of structured fit
+}
+
+// DefaultParams are the tuned defaults.
+var DefaultParams = Params{
+	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5,
+	Bigram: 1, Trigram: 1, Word: 1, Phrase: 1,
+	Expand: 40, Related: 0.6, MaxDF: 0.3, Structured: 0.1,
+}
+
+func (p Params) withDefaults() Params {
+	d := DefaultParams
+	set := func(v *float64, def float64) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	set(&p.K1, d.K1)
+	set(&p.BHead, d.BHead)
+	set(&p.BBody, d.BBody)
+	set(&p.HeadWeight, d.HeadWeight)
+	set(&p.Bigram, d.Bigram)
+	set(&p.Trigram, d.Trigram)
+	set(&p.Word, d.Word)
+	set(&p.Phrase, d.Phrase)
+	set(&p.Related, d.Related)
+	set(&p.MaxDF, d.MaxDF)
+	set(&p.Structured, d.Structured)
+	if p.Expand == 0 {
+		p.Expand = d.Expand
+	}
+	return p
+}
+
+// Options configure an Index.
+type Options struct {
+	// Analyzer segments queries into words. Nil means zh.Default(); set
+	// NoSegment to match on n-grams and keywords alone.
+	Analyzer  *zh.Analyzer
+	NoSegment bool
+	// Workers analyse listings in parallel when adding many; 0 means
+	// GOMAXPROCS.
+	Workers int
+	Params  Params
+}
+
+// Index holds the achievements and demands to match. Create it with New.
+type Index struct {
+	mu     sync.RWMutex
+	opts   Options
+	p      Params
+	seg    *zh.Analyzer
+	ach    *side            // achievements: searched for a demand
+	dem    *side            // demands: searched for an achievement
+	vocab  map[string]int32 // domain terms: folded keywords of all listings, with counts
+	maxVoc int              // longest domain term, in runes
+}
+
+// New returns an empty Index.
+func New(opts Options) *Index {
+	ix := &Index{opts: opts, p: opts.Params.withDefaults(), vocab: map[string]int32{}}
+	if opts.Workers <= 0 {
+		ix.opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if !opts.NoSegment {
+		ix.seg = opts.Analyzer
+		if ix.seg == nil {
+			ix.seg, _ = zh.Default() // on error, queries fall back to n-grams
+		}
+	}
+	ix.ach = newSide()
+	ix.dem = newSide()
+	return ix
+}
+
+// item is the part of a listing the engine keeps.
+type item struct {
+	ext       string
+	title     string
+	desc      string
+	keywords  []string
+	field     string
+	region    string
+	trl       int8 // achievements: TRL; demands: TRLMin
+	modes     uint8
+	price     int64 // achievements: asking price, -1 unknown or negotiable
+	budgetMin int64 // demands, -1 unknown
+	budgetMax int64 // demands, -1 unknown
+}
+
+func modeBits(ms []innobridge.Mode) uint8 {
+	var b uint8
+	for _, m := range ms {
+		for i, x := range innobridge.Modes {
+			if m == x {
+				b |= 1 << i
+			}
+		}
+	}
+	return b
+}
+
+func listingItem(l *innobridge.Listing) item {
+	return item{ext: l.ExternalID, title: l.Title, desc: l.Description, keywords: l.Keywords,
+		field: l.Field, region: l.Region, price: -1, budgetMin: -1, budgetMax: -1}
+}
+
+func achievementItem(a *innobridge.Achievement) item {
+	it := listingItem(&a.Listing)
+	it.trl = int8(a.TRL)
+	it.modes = modeBits(a.TransferModes)
+	if a.PriceYuan != nil {
+		it.price = *a.PriceYuan
+	}
+	return it
+}
+
+func demandItem(d *innobridge.Demand) item {
+	it := listingItem(&d.Listing)
+	it.trl = int8(d.TRLMin)
+	it.modes = modeBits(d.CoopModes)
+	if d.BudgetMinYuan != nil {
+		it.budgetMin = *d.BudgetMinYuan
+	}
+	if d.BudgetMaxYuan != nil {
+		it.budgetMax = *d.BudgetMaxYuan
+	}
+	if d.Hidden { // a redacted demand lends only what the reader saw
+		it.desc, it.keywords = d.Teaser, nil
+	}
+	return it
+}
+
+// active reports whether a listing in status s belongs in the index.
+func active(l *innobridge.Listing) bool {
+	return l.Status == "" || l.Status == innobridge.StatusPublished
+}
+
+// AddAchievements adds achievements or replaces those with the same external
+// id. One whose status is not published is removed instead.
+func (ix *Index) AddAchievements(ctx context.Context, as []*innobridge.Achievement) error {
+	items := make([]item, 0, len(as))
+	var gone []string
+	for _, a := range as {
+		if active(&a.Listing) {
+			items = append(items, achievementItem(a))
+		} else {
+			gone = append(gone, a.ExternalID)
+		}
+	}
+	return ix.add(ctx, ix.ach, items, gone)
+}
+
+// AddDemands adds demands or replaces those with the same external id. One
+// whose status is not published is removed instead.
+func (ix *Index) AddDemands(ctx context.Context, ds []*innobridge.Demand) error {
+	items := make([]item, 0, len(ds))
+	var gone []string
+	for _, d := range ds {
+		if active(&d.Listing) {
+			items = append(items, demandItem(d))
+		} else {
+			gone = append(gone, d.ExternalID)
+		}
+	}
+	return ix.add(ctx, ix.dem, items, gone)
+}
+
+// UpdateAchievement re-indexes a after a change (or removes it when it is no
+// longer published).
+func (ix *Index) UpdateAchievement(ctx context.Context, a *innobridge.Achievement) error {
+	return ix.AddAchievements(ctx, []*innobridge.Achievement{a})
+}
+
+// UpdateDemand re-indexes d after a change (or removes it).
+func (ix *Index) UpdateDemand(ctx context.Context, d *innobridge.Demand) error {
+	return ix.AddDemands(ctx, []*innobridge.Demand{d})
+}
+
+// RemoveAchievement drops the achievement with external id ext, reporting
+// whether it was indexed.
+func (ix *Index) RemoveAchievement(ext string) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.ach.remove(ix, ext)
+}
+
+// RemoveDemand drops the demand with external id ext.
+func (ix *Index) RemoveDemand(ext string) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.dem.remove(ix, ext)
+}
+
+// Len returns the numbers of indexed achievements and demands.
+func (ix *Index) Len() (achievements, demands int) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.ach.nAlive, ix.dem.nAlive
+}
+
+type analysed struct {
+	terms       []termCount
+	lenH, lenB  int
+	words       map[uint64]string
+	domainTerms []string
+}
+
+// add analyses items in parallel outside the lock, then merges them in.
+func (ix *Index) add(ctx context.Context, s *side, items []item, gone []string) error {
+	const chunk = 2048
+	workers := ix.opts.Workers
+	type job struct {
+		lo, hi int
+		res    []analysed
+		done   chan struct{}
+	}
+	jobs := make(chan *job)
+	var order []*job
+	for lo := 0; lo < len(items); lo += chunk {
+		order = append(order, &job{lo: lo, hi: min(lo+chunk, len(items)), done: make(chan struct{})})
+	}
+	go func() {
+		defer close(jobs)
+		for _, j := range order {
+			if ctx.Err() != nil {
+				return
+			}
+			jobs <- j
+		}
+	}()
+	for w := 0; w < workers; w++ {
+		go func() {
+			sc := &scanner{}
+			var keys []uint64
+			var tcs []termCount
+			for j := range jobs {
+				j.res = make([]analysed, j.hi-j.lo)
+				sc.words = map[uint64]string{}
+				for i := j.lo; i < j.hi; i++ {
+					var nh, nb int
+					keys, tcs, nh, nb = sc.docTerms(&items[i], keys, tcs)
+					j.res[i-j.lo] = analysed{terms: slices.Clone(tcs), lenH: nh, lenB: nb}
+					for _, kw := range items[i].keywords {
+						if t := zh.Fold(strings.TrimSpace(kw)); utf8.RuneCountInString(t) >= 2 {
+							j.res[i-j.lo].domainTerms = append(j.res[i-j.lo].domainTerms, t)
+						}
+					}
+				}
+				j.res[0].words = sc.words
+				close(j.done)
+			}
+		}()
+	}
+	// Merge in order as chunks complete; the lock is taken per chunk so
+	// searches proceed during a long build.
+	if len(gone) > 0 {
+		ix.mu.Lock()
+		for _, ext := range gone {
+			s.remove(ix, ext)
+		}
+		ix.mu.Unlock()
+	}
+	for _, j := range order {
+		select {
+		case <-j.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		ix.mu.Lock()
+		for k, v := range j.res[0].words {
+			if _, ok := s.words[k]; !ok {
+				s.words[k] = v
+			}
+		}
+		for i := range j.res {
+			s.insert(ix, &items[j.lo+i], &j.res[i])
+		}
+		s.refreshNorms(ix.p, false)
+		ix.mu.Unlock()
+		j.res = nil
+	}
+	return nil
+}
+
+// plist is a posting list: document ids as ascending varint gaps, and one
+// byte of term frequencies per posting (head in the top 3 bits, body in the
+// low 5).
+type plist struct {
+	ids  []byte
+	tfs  []byte
+	last uint32
+}
+
+func (pl *plist) add(doc uint32, head, body uint16) {
+	gap := doc - pl.last
+	if len(pl.tfs) == 0 {
+		gap = doc
+	}
+	for gap >= 0x80 {
+		pl.ids = append(pl.ids, byte(gap)|0x80)
+		gap >>= 7
+	}
+	pl.ids = append(pl.ids, byte(gap))
+	pl.last = doc
+	pl.tfs = append(pl.tfs, byte(min(head, 7))<<5|byte(min(body, 31)))
+}
+
+// side is one direction's inverted index.
+type side struct {
+	terms  map[uint64]uint32 // term key → list index
+	lists  []plist
+	words  map[uint64]string // text of word keys
+	docs   []item
+	lenH   []uint16
+	lenB   []uint16
+	alive  []bool
+	byExt  map[string]uint32
+	nAlive int
+	sumH   float64
+	sumB   float64
+	// Precomputed BM25F length factors HeadWeight/(1-b+b·len/avg) and
+	// 1/(1-b+b·len/avg), refreshed when the averages drift.
+	normH, normB []float32
+	avgH, avgB   float64
+	dead         int
+}
+
+func newSide() *side {
+	return &side{terms: map[uint64]uint32{}, words: map[uint64]string{}, byExt: map[string]uint32{}}
+}
+
+func (s *side) insert(ix *Index, it *item, a *analysed) {
+	if old, ok := s.byExt[it.ext]; ok {
+		s.kill(ix, old)
+	}
+	id := uint32(len(s.docs))
+	s.docs = append(s.docs, *it)
+	s.lenH = append(s.lenH, uint16(min(a.lenH, math.MaxUint16)))
+	s.lenB = append(s.lenB, uint16(min(a.lenB, math.MaxUint16)))
+	s.alive = append(s.alive, true)
+	s.byExt[it.ext] = id
+	s.nAlive++
+	s.sumH += float64(a.lenH)
+	s.sumB += float64(a.lenB)
+	for _, tc := range a.terms {
+		t, ok := s.terms[tc.key]
+		if !ok {
+			t = uint32(len(s.lists))
+			s.terms[tc.key] = t
+			s.lists = append(s.lists, plist{})
+		}
+		s.lists[t].add(id, tc.head, tc.body)
+	}
+	for _, d := range a.domainTerms {
+		ix.vocab[d]++
+		ix.maxVoc = max(ix.maxVoc, utf8.RuneCountInString(d))
+	}
+	s.normH = append(s.normH, 0)
+	s.normB = append(s.normB, 0)
+	s.setNorm(ix.p, id)
+}
+
+func (s *side) setNorm(p Params, id uint32) {
+	avgH, avgB := max(s.avgH, 1), max(s.avgB, 1)
+	s.normH[id] = float32(p.HeadWeight / (1 - p.BHead + p.BHead*float64(s.lenH[id])/avgH))
+	s.normB[id] = float32(1 / (1 - p.BBody + p.BBody*float64(s.lenB[id])/avgB))
+}
+
+// refreshNorms recomputes the length factors when the average lengths moved
+// by more than 5% since the last refresh (or always, if force).
+func (s *side) refreshNorms(p Params, force bool) {
+	if s.nAlive == 0 {
+		return
+	}
+	avgH, avgB := s.sumH/float64(s.nAlive), s.sumB/float64(s.nAlive)
+	drift := func(a, b float64) bool { return math.Abs(a-b) > 0.05*math.Max(b, 1) }
+	if !force && !drift(avgH, s.avgH) && !drift(avgB, s.avgB) {
+		return
+	}
+	s.avgH, s.avgB = avgH, avgB
+	for id := range s.docs {
+		s.setNorm(p, uint32(id))
+	}
+}
+
+func (s *side) remove(ix *Index, ext string) bool {
+	id, ok := s.byExt[ext]
+	if !ok {
+		return false
+	}
+	s.kill(ix, id)
+	return true
+}
+
+// kill tombstones a document; its postings are dropped at the next
+// compaction.
+func (s *side) kill(ix *Index, id uint32) {
+	if !s.alive[id] {
+		return
+	}
+	s.alive[id] = false
+	s.nAlive--
+	s.dead++
+	s.sumH -= float64(s.lenH[id])
+	s.sumB -= float64(s.lenB[id])
+	it := &s.docs[id]
+	for _, kw := range it.keywords {
+		t := zh.Fold(strings.TrimSpace(kw))
+		if n := ix.vocab[t]; n > 1 {
+			ix.vocab[t] = n - 1
+		} else {
+			delete(ix.vocab, t)
+		}
+	}
+	if cur, ok := s.byExt[it.ext]; ok && cur == id {
+		delete(s.byExt, it.ext)
+	}
+	*it = item{ext: it.ext}
+	if s.dead > 1024 && s.dead*4 > len(s.docs) {
+		s.compact()
+	}
+}
+
+// compact rewrites the posting lists without dead documents.
+func (s *side) compact() {
+	for t := range s.lists {
+		old := s.lists[t]
+		var pl plist
+		it := old.iter()
+		for it.next() {
+			if s.alive[it.doc] {
+				pl.add(it.doc, uint16(it.tf>>5), uint16(it.tf&31))
+			}
+		}
+		s.lists[t] = pl
+	}
+	s.dead = 0
+}
+
+// df returns the number of postings of list t (live or not).
+func (s *side) df(t uint32) int { return len(s.lists[t].tfs) }
+
+type plIter struct {
+	pl  *plist
+	pos int
+	i   int
+	doc uint32
+	tf  byte
+}
+
+func (pl *plist) iter() plIter { return plIter{pl: pl, i: -1} }
+
+func (it *plIter) next() bool {
+	it.i++
+	if it.i >= len(it.pl.tfs) {
+		return false
+	}
+	var gap uint32
+	var sh uint
+	for {
+		b := it.pl.ids[it.pos]
+		it.pos++
+		gap |= uint32(b&0x7f) << sh
+		if b < 0x80 {
+			break
+		}
+		sh += 7
+	}
+	if it.i == 0 {
+		it.doc = gap
+	} else {
+		it.doc += gap
+	}
+	it.tf = it.pl.tfs[it.i]
+	return true
+}

@@ -1,0 +1,623 @@
+package match
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/zh"
+)
+
+// Result is one ranked listing.
+type Result struct {
+	ID    string  `json:"id"` // external id
+	Score float64 `json:"score"`
+	Why   Why     `json:"why"`
+}
+
+// Why explains a result.
+type Why struct {
+	// Matched lists the query's phrases and terms found in the listing, the
+	// most specific first.
+	Matched []string `json:"matched,omitempty"`
+	// Related lists terms the listing shares with the best match (Anchor):
+	// evidence of the same subject beyond the query's own words.
+	Related []string `json:"related,omitempty"`
+	Anchor  string   `json:"anchor,omitempty"`
+	// Fit lists the structured criteria both sides state.
+	Fit []Fit `json:"fit,omitempty"`
+	// Parts are the score's components; they sum to the score.
+	Parts Parts `json:"parts"`
+}
+
+// Fit is one structured criterion.
+type Fit struct {
+	Criterion string `json:"criterion"` // field, trl, mode, price, region
+	OK        bool   `json:"ok"`
+	Detail    string `json:"detail"`
+}
+
+// Parts are the components of a score.
+type Parts struct {
+	Lexical    float64 `json:"lexical"`    // n-gram BM25F, relative to the best match
+	Phrase     float64 `json:"phrase"`     // whole phrases and domain terms, relative
+	Related    float64 `json:"related"`    // similarity to the best match
+	Structured float64 `json:"structured"` // field, TRL, mode, price, region
+}
+
+// Search returns up to k achievements for demand d, best first.
+func (ix *Index) Search(ctx context.Context, d *innobridge.Demand, k int) ([]Result, error) {
+	q := demandItem(d)
+	return ix.search(ctx, ix.ach, &q, true, k)
+}
+
+// DemandsFor returns up to k demands an achievement a may serve, best first.
+func (ix *Index) DemandsFor(ctx context.Context, a *innobridge.Achievement, k int) ([]Result, error) {
+	q := achievementItem(a)
+	return ix.search(ctx, ix.dem, &q, false, k)
+}
+
+type qterm struct {
+	t   uint32
+	key uint64
+	w   float32 // query weight × idf × kind weight
+	idf float32
+	bit int8 // -1 without a mask bit
+}
+
+type phrase struct {
+	text  string
+	mask  uint64
+	idf   float32
+	df    int
+	runes int
+}
+
+// accumulator holds per-document scratch space for one search.
+type accumulator struct {
+	gen     uint32
+	stamp   []uint32
+	s1      []float32 // lexical
+	sp      []float32 // phrase
+	s2      []float32 // related
+	mask    []uint64  // query terms present
+	hmask   []uint64  // query terms present in the head
+	emask   []uint64  // expansion terms present
+	touched []uint32
+}
+
+var accPool sync.Pool
+
+func getAcc(n int) *accumulator {
+	a, _ := accPool.Get().(*accumulator)
+	if a == nil {
+		a = &accumulator{}
+	}
+	if len(a.stamp) < n {
+		n = max(n, len(a.stamp)*5/4)
+		a.stamp = make([]uint32, n)
+		a.s1 = make([]float32, n)
+		a.sp = make([]float32, n)
+		a.s2 = make([]float32, n)
+		a.mask = make([]uint64, n)
+		a.hmask = make([]uint64, n)
+		a.emask = make([]uint64, n)
+		a.gen = 0
+	}
+	a.gen++
+	if a.gen == 0 {
+		clear(a.stamp)
+		a.gen = 1
+	}
+	a.touched = a.touched[:0]
+	return a
+}
+
+func (a *accumulator) touch(d uint32) {
+	if a.stamp[d] != a.gen {
+		a.stamp[d] = a.gen
+		a.s1[d], a.sp[d], a.s2[d] = 0, 0, 0
+		a.mask[d], a.hmask[d], a.emask[d] = 0, 0, 0
+		a.touched = append(a.touched, d)
+	}
+}
+
+func idf(n, df int) float32 {
+	return float32(math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5)))
+}
+
+func (ix *Index) kindWeight(k uint64) float64 {
+	switch {
+	case isTrigram(k):
+		return ix.p.Trigram
+	case isBigram(k):
+		return ix.p.Bigram
+	}
+	return ix.p.Word
+}
+
+// queryTerms turns text into weighted query terms.
+func (ix *Index) queryTerms(s *side, q *item) []qterm {
+	sc := &scanner{}
+	counts := map[uint64]int{}
+	var order []uint64
+	emit := func(k uint64) {
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	sc.scan(q.title, emit)
+	for _, kw := range q.keywords {
+		sc.scan(kw, emit)
+	}
+	sc.scan(q.desc, emit)
+	n := max(s.nAlive, 1)
+	var out []qterm
+	for _, k := range order {
+		t, ok := s.terms[k]
+		if !ok {
+			continue
+		}
+		df := s.df(t)
+		w := idf(n, df) * float32(ix.kindWeight(k)*(1+math.Log(float64(counts[k]))))
+		out = append(out, qterm{t: t, key: k, w: w, idf: idf(n, df), bit: -1})
+	}
+	return out
+}
+
+// phrases returns the query's candidate phrases: its keywords, runs of one
+// to three segmented words, and known domain terms occurring in its text.
+func (ix *Index) phrases(q *item) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(p string) {
+		if n := utf8.RuneCountInString(p); n < 2 || n > 16 || seen[p] {
+			return
+		}
+		seen[p] = true
+		out = append(out, p)
+	}
+	for _, kw := range q.keywords {
+		add(zh.Fold(strings.TrimSpace(kw)))
+	}
+	texts := []string{zh.Fold(q.title), zh.Fold(q.desc)}
+	if ix.seg != nil {
+		for _, t := range texts {
+			if t == "" {
+				continue
+			}
+			words := ix.seg.Words(t, false)
+			for i := range words {
+				if !strings.ContainsFunc(words[i], zh.IsHan) {
+					continue
+				}
+				p := words[i]
+				if utf8.RuneCountInString(p) >= 3 {
+					add(p)
+				}
+				for j := i + 1; j < len(words) && j < i+3; j++ {
+					if !strings.ContainsFunc(words[j], zh.IsHan) {
+						break
+					}
+					p += words[j]
+					add(p)
+				}
+			}
+		}
+	}
+	if len(ix.vocab) > 0 {
+		for _, t := range texts {
+			rs := []rune(t)
+			for i := range rs {
+				for l := 2; l <= ix.maxVoc && i+l <= len(rs); l++ {
+					if w := string(rs[i : i+l]); ix.vocab[w] > 0 {
+						add(w)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k int) ([]Result, error) {
+	if k <= 0 {
+		return nil, nil
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if s.nAlive == 0 {
+		return nil, nil
+	}
+	p := ix.p
+	N := s.nAlive
+	qts := ix.queryTerms(s, q)
+	// Phrases and their constituent grams, which get mask bits first.
+	bitOf := map[uint64]int8{}
+	var bitKey [64]uint64
+	nbits := 0
+	tidOf := map[uint64]int{}
+	for i, qt := range qts {
+		tidOf[qt.key] = i
+	}
+	var phs []phrase
+	sc := &scanner{}
+	for _, ptext := range ix.phrases(q) {
+		var keys []uint64
+		sc.scan(ptext, func(k uint64) { keys = append(keys, k) })
+		hasTri := slices.ContainsFunc(keys, isTrigram)
+		var m uint64
+		ok := len(keys) > 0
+		for _, key := range keys {
+			if hasTri && isBigram(key) {
+				continue
+			}
+			if _, in := tidOf[key]; !in {
+				ok = false
+				break
+			}
+			b, has := bitOf[key]
+			if !has {
+				if nbits == 64 {
+					ok = false
+					break
+				}
+				b = int8(nbits)
+				bitOf[key] = b
+				bitKey[nbits] = key
+				nbits++
+			}
+			m |= 1 << b
+		}
+		if ok {
+			phs = append(phs, phrase{text: ptext, mask: m, runes: utf8.RuneCountInString(ptext)})
+		}
+	}
+	// Remaining bits go to the rarest other terms (for explanations).
+	rest := make([]int, 0, len(qts))
+	for i := range qts {
+		if _, has := bitOf[qts[i].key]; !has {
+			rest = append(rest, i)
+		}
+	}
+	sort.Slice(rest, func(a, b int) bool { return qts[rest[a]].idf > qts[rest[b]].idf })
+	for _, i := range rest {
+		if nbits == 64 {
+			break
+		}
+		bitOf[qts[i].key] = int8(nbits)
+		bitKey[nbits] = qts[i].key
+		nbits++
+	}
+	for i := range qts {
+		if b, has := bitOf[qts[i].key]; has {
+			qts[i].bit = b
+		}
+	}
+
+	acc := getAcc(len(s.docs))
+	defer accPool.Put(acc)
+	k1 := float32(p.K1)
+	maxDF := int(p.MaxDF * float64(N))
+	common := 0
+	for _, qt := range qts {
+		if s.df(qt.t) > maxDF {
+			common++
+		}
+	}
+	for _, qt := range qts {
+		if common < len(qts) && s.df(qt.t) > maxDF && qt.bit < 0 {
+			continue
+		}
+		var bit uint64
+		if qt.bit >= 0 {
+			bit = 1 << qt.bit
+		}
+		it := s.lists[qt.t].iter()
+		for it.next() {
+			d := it.doc
+			if !s.alive[d] {
+				continue
+			}
+			acc.touch(d)
+			th, tb := float32(it.tf>>5), float32(it.tf&31)
+			x := th*s.normH[d] + tb*s.normB[d]
+			acc.s1[d] += qt.w * x / (k1 + x)
+			acc.mask[d] |= bit
+			if th > 0 {
+				acc.hmask[d] |= bit
+			}
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	// Phrase document frequencies, then phrase scores.
+	if len(phs) > 0 {
+		for _, d := range acc.touched {
+			m := acc.mask[d]
+			for i := range phs {
+				if m&phs[i].mask == phs[i].mask {
+					phs[i].df++
+				}
+			}
+		}
+		for i := range phs {
+			phs[i].idf = idf(N, phs[i].df) * float32(p.Phrase)
+		}
+		for _, d := range acc.touched {
+			m, hm := acc.mask[d], acc.hmask[d]
+			var sp float32
+			for i := range phs {
+				if m&phs[i].mask == phs[i].mask {
+					x := s.normB[d]
+					if hm&phs[i].mask == phs[i].mask {
+						x += s.normH[d]
+					}
+					sp += phs[i].idf * x / (k1 + x)
+				}
+			}
+			acc.sp[d] = sp
+		}
+	}
+	// Best first-stage match.
+	best, bestScore := uint32(0), float32(-1)
+	for _, d := range acc.touched {
+		if v := acc.s1[d] + acc.sp[d]; v > bestScore {
+			best, bestScore = d, v
+		}
+	}
+	if bestScore <= 0 {
+		return nil, nil
+	}
+	// Second pass: the best match's own specific terms.
+	var anchorKeys [64]uint64
+	nExp := 0
+	var max2 float32
+	if p.Expand > 0 && p.Related > 0 {
+		exp := ix.expansion(s, best, p.Expand, maxDF)
+		for i, e := range exp {
+			var bit uint64
+			if i < 64 {
+				bit = 1 << i
+				anchorKeys[i] = e.key
+				nExp = i + 1
+			}
+			it := s.lists[e.t].iter()
+			for it.next() {
+				d := it.doc
+				if !s.alive[d] {
+					continue
+				}
+				acc.touch(d)
+				th, tb := float32(it.tf>>5), float32(it.tf&31)
+				x := th*s.normH[d] + tb*s.normB[d]
+				acc.s2[d] += e.w * x / (k1 + x)
+				acc.emask[d] |= bit
+			}
+		}
+		max2 = acc.s2[best]
+	}
+	// Final scores and top k.
+	inv1 := 1 / bestScore
+	var inv2 float32
+	if max2 > 0 {
+		inv2 = float32(p.Related) / max2
+	}
+	h := topK{k: k}
+	for _, d := range acc.touched {
+		f := (acc.s1[d]+acc.sp[d])*inv1 + acc.s2[d]*inv2
+		h.push(d, f)
+	}
+	ids := h.sorted()
+	res := make([]Result, 0, len(ids))
+	for _, d := range ids {
+		it := &s.docs[d]
+		var dem, ach *item
+		if qIsDemand {
+			dem, ach = q, it
+		} else {
+			dem, ach = it, q
+		}
+		fits, fscore := structuredFit(dem, ach)
+		w := Why{Fit: fits, Parts: Parts{
+			Lexical:    float64(acc.s1[d] * inv1),
+			Phrase:     float64(acc.sp[d] * inv1),
+			Related:    float64(acc.s2[d] * inv2),
+			Structured: p.Structured * fscore,
+		}}
+		w.Matched = ix.matched(s, acc, d, phs, bitKey[:nbits])
+		if d != best && nExp > 0 {
+			w.Anchor = s.docs[best].ext
+			w.Related = ix.related(s, acc.emask[d], anchorKeys[:nExp], w.Matched)
+		}
+		score := w.Parts.Lexical + w.Parts.Phrase + w.Parts.Related + w.Parts.Structured
+		res = append(res, Result{ID: it.ext, Score: math.Round(score*1e4) / 1e4, Why: w})
+	}
+	// Structured fit may reorder within the top k.
+	sort.SliceStable(res, func(i, j int) bool { return res[i].Score > res[j].Score })
+	return res, nil
+}
+
+type expTerm struct {
+	t   uint32
+	key uint64
+	w   float32
+}
+
+// expansion picks the n most specific terms of document d by tf·idf,
+// skipping terms only d has and terms too common to matter.
+func (ix *Index) expansion(s *side, d uint32, n, maxDF int) []expTerm {
+	it := &s.docs[d]
+	sc := &scanner{}
+	counts := map[uint64]float32{}
+	sc.scan(it.title, func(k uint64) { counts[k] += float32(ix.p.HeadWeight) })
+	for _, kw := range it.keywords {
+		sc.scan(kw, func(k uint64) { counts[k] += float32(ix.p.HeadWeight) })
+	}
+	sc.scan(it.desc, func(k uint64) { counts[k]++ })
+	N := s.nAlive
+	out := make([]expTerm, 0, len(counts))
+	for k, c := range counts {
+		t, ok := s.terms[k]
+		if !ok {
+			continue
+		}
+		df := s.df(t)
+		if df < 2 || df > maxDF {
+			continue
+		}
+		w := idf(N, df) * float32(ix.kindWeight(k)) * c / (c + 1)
+		out = append(out, expTerm{t: t, key: k, w: w})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].w > out[j].w || out[i].w == out[j].w && out[i].key < out[j].key })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+func (s *side) termText(k uint64) string {
+	if k&wordBit != 0 {
+		return s.words[k]
+	}
+	return keyText(k)
+}
+
+// matched lists the phrases of the query found in document d (longest and
+// rarest first), then other query terms it contains.
+func (ix *Index) matched(s *side, acc *accumulator, d uint32, phs []phrase, bitKey []uint64) []string {
+	m := acc.mask[d]
+	var hits []phrase
+	for _, ph := range phs {
+		if m&ph.mask == ph.mask {
+			hits = append(hits, ph)
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].runes != hits[j].runes {
+			return hits[i].runes > hits[j].runes
+		}
+		return hits[i].idf > hits[j].idf
+	})
+	var out []string
+	var covered uint64
+	for _, h := range hits {
+		if len(out) == 8 {
+			return out
+		}
+		if h.mask&^covered == 0 && slices.ContainsFunc(out, func(o string) bool { return strings.Contains(o, h.text) }) {
+			continue
+		}
+		covered |= h.mask
+		out = append(out, h.text)
+	}
+	for b, key := range bitKey {
+		if len(out) == 8 {
+			break
+		}
+		if m&(1<<b) == 0 || covered&(1<<b) != 0 {
+			continue
+		}
+		t := s.termText(key)
+		if t == "" || slices.ContainsFunc(out, func(o string) bool { return strings.Contains(o, t) }) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// related lists up to six expansion terms present in a document, merging
+// overlapping grams into longer strings where they chain.
+func (ix *Index) related(s *side, em uint64, keys []uint64, matched []string) []string {
+	var out []string
+	for b, key := range keys {
+		if len(out) == 6 {
+			break
+		}
+		if em&(1<<b) == 0 {
+			continue
+		}
+		t := s.termText(key)
+		if t == "" || slices.ContainsFunc(matched, func(o string) bool { return strings.Contains(o, t) }) ||
+			slices.ContainsFunc(out, func(o string) bool { return strings.Contains(o, t) }) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// topK keeps the k highest-scoring documents in a min-heap.
+type topK struct {
+	k int
+	d []uint32
+	s []float32
+}
+
+func (h *topK) less(i, j int) bool {
+	return h.s[i] < h.s[j] || h.s[i] == h.s[j] && h.d[i] > h.d[j]
+}
+
+func (h *topK) swap(i, j int) {
+	h.d[i], h.d[j] = h.d[j], h.d[i]
+	h.s[i], h.s[j] = h.s[j], h.s[i]
+}
+
+func (h *topK) push(d uint32, s float32) {
+	if len(h.d) < h.k {
+		h.d = append(h.d, d)
+		h.s = append(h.s, s)
+		for i := len(h.d) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !h.less(i, p) {
+				break
+			}
+			h.swap(i, p)
+			i = p
+		}
+		return
+	}
+	if s < h.s[0] || s == h.s[0] && d > h.d[0] {
+		return
+	}
+	h.d[0], h.s[0] = d, s
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(h.d) && h.less(l, m) {
+			m = l
+		}
+		if r < len(h.d) && h.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h.swap(i, m)
+		i = m
+	}
+}
+
+// sorted returns the kept documents best first.
+func (h *topK) sorted() []uint32 {
+	idx := make([]int, len(h.d))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool {
+		x, y := idx[a], idx[b]
+		return h.s[x] > h.s[y] || h.s[x] == h.s[y] && h.d[x] < h.d[y]
+	})
+	out := make([]uint32, len(idx))
+	for i, x := range idx {
+		out[i] = h.d[x]
+	}
+	return out
+}
