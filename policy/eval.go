@@ -245,7 +245,7 @@ func (n *node) eval(c *ectx) outcome {
 		best := -1
 		for i, o := range kids {
 			pass = pass || o.pass
-			if !o.pass && (best < 0 || len(o.gaps) < len(kids[best].gaps)) {
+			if !o.pass && (best < 0 || closer(o, kids[best])) {
 				best = i
 			}
 		}
@@ -303,6 +303,29 @@ func (n *node) eval(c *ectx) outcome {
 		return outcome{step: st, points: pts, pass: pts > 0, gaps: gaps}
 	}
 	panic("policy: unknown node kind")
+}
+
+// closer reports whether failed alternative a is nearer to passing than b:
+// more of its parts pass, then fewer gaps.
+func closer(a, b outcome) bool {
+	fa, fb := passedShare(a.step), passedShare(b.step)
+	if fa != fb {
+		return fa > fb
+	}
+	return len(a.gaps) < len(b.gaps)
+}
+
+func passedShare(s Step) float64 {
+	if len(s.Steps) == 0 {
+		return 0
+	}
+	n := 0
+	for _, c := range s.Steps {
+		if c.Pass != nil && *c.Pass {
+			n++
+		}
+	}
+	return float64(n) / float64(len(s.Steps))
 }
 
 const eps = 1e-9

@@ -66,3 +66,26 @@ func pts(s *Step) float64 {
 }
 
 func passed(s *Step) bool { return s != nil && s.Pass != nil && *s.Pass }
+
+func mustRawRule(tb testing.TB, key string) *RuleSet {
+	tb.Helper()
+	b, err := rulesFS.ReadFile("rules/" + key + ".json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := ParseRuleSet(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+func recompile(tb testing.TB, r *RuleSet) *RuleSet {
+	tb.Helper()
+	cs, err := compileSet(r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r.compiled = cs
+	return r
+}
