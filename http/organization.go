@@ -1,0 +1,138 @@
+package http
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/innobridge/innobridge"
+)
+
+// organizationListPage is /organizations.
+type organizationListPage struct {
+	Base
+	Items      []*innobridge.Organization
+	Total      int
+	F          listParams
+	Errs       map[string]innobridge.FieldError
+	Pager      pager
+	Regions    []innobridge.RegionOption
+	ExportCSV  string
+	ExportXLSX string
+}
+
+func (s *Server) organizationFilter(p listParams) (innobridge.OrganizationFilter, error) {
+	f := innobridge.OrganizationFilter{Offset: (p.Page - 1) * p.PerPage, Limit: p.PerPage}
+	v := innobridge.Validation{}
+	if p.Kind != "" {
+		k := innobridge.OrgKind(p.Kind)
+		if !k.Valid() {
+			v.Add("kind", "unknown", "未知机构类型 (unknown kind)")
+		}
+		f.Kind = &k
+	}
+	if p.Region != "" {
+		if innobridge.ValidateRegionCode(p.Region) != "" {
+			v.Add("region", "format", "行政区划代码应为6位数字 (region must be a 6-digit GB/T 2260 code)")
+		}
+		prefix := regionPrefix(p.Region)
+		f.Region = &prefix
+	}
+	if p.Q != "" {
+		q := p.Q
+		f.Query = &q
+	}
+	return f, v.Err()
+}
+
+// handleOrganizationList serves GET /organizations in every format and GET
+// /api/v1/organizations.
+func (s *Server) handleOrganizationList(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := s.parseListParams(r)
+	format := formatOf(r)
+	f, err := s.organizationFilter(p)
+	if err != nil {
+		if format == "html" {
+			page := &organizationListPage{F: p, Errs: fieldsOf(err), Regions: s.regions()}
+			page.Nav = "organizations"
+			s.render(w, r, http.StatusUnprocessableEntity, "organizations", page)
+			return nil
+		}
+		return err
+	}
+	if format == "csv" || format == "xlsx" {
+		var all []*innobridge.Organization
+		f.Offset, f.Limit = 0, 1000
+		for {
+			list, total, err := s.svc.FindOrganizations(ctx, f)
+			if err != nil {
+				return err
+			}
+			all = append(all, list...)
+			f.Offset += len(list)
+			if len(list) == 0 || f.Offset >= total || len(all) >= maxExportRows {
+				break
+			}
+		}
+		return s.writeTable(w, format, s.organizationTable(state(r).lang, all))
+	}
+	list, total, err := s.svc.FindOrganizations(ctx, f)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		writeJSON(w, http.StatusOK, newListResponse(list, total, p))
+		return nil
+	}
+	page := &organizationListPage{Items: list, Total: total, F: p, Pager: newPager(r, p, total), Regions: s.regions(),
+		ExportCSV: exportURL(r, "csv"), ExportXLSX: exportURL(r, "xlsx")}
+	page.Nav = "organizations"
+	s.render(w, r, http.StatusOK, "organizations", page)
+	return nil
+}
+
+// organizationPage is /organizations/{id}: the organisation and its
+// listings.
+type organizationPage struct {
+	Base
+	O                 *innobridge.Organization
+	Achievements      []*innobridge.Achievement
+	AchievementsTotal int
+	Demands           []*innobridge.Demand
+	DemandsTotal      int
+	Own               bool // the user acts for this organisation
+}
+
+// organizationJSON is an organisation with its listing counts, for the API.
+type organizationJSON struct {
+	*innobridge.Organization
+	Achievements int `json:"achievements"`
+	Demands      int `json:"demands"`
+}
+
+func (s *Server) handleOrganization(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	o, err := s.orgByExternalID(ctx, strings.TrimSuffix(r.PathValue("id"), ".json"))
+	if err != nil {
+		return err
+	}
+	f := innobridge.ListingFilter{OwnerOrgID: &o.ID, Limit: 50}
+	achs, na, err := s.svc.FindAchievements(ctx, f)
+	if err != nil {
+		return err
+	}
+	dems, nd, err := s.svc.FindDemands(ctx, f)
+	if err != nil {
+		return err
+	}
+	if formatOf(r) == "json" {
+		writeJSON(w, http.StatusOK, organizationJSON{Organization: o, Achievements: na, Demands: nd})
+		return nil
+	}
+	u := state(r).user
+	page := &organizationPage{O: o, Achievements: achs, AchievementsTotal: na, Demands: dems, DemandsTotal: nd,
+		Own: u != nil && u.OrgID == o.ID}
+	page.Nav = "organizations"
+	s.render(w, r, http.StatusOK, "organization", page)
+	return nil
+}

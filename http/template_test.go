@@ -1,0 +1,213 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/service"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// samplePages returns a filled page struct for every template, so that
+// TestTemplates can execute each with data that reaches its branches.
+func samplePages() map[string]page {
+	now := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+	exp := innobridge.NewDate(now.AddDate(1, 0, 0))
+	user := &innobridge.User{ID: 1, Username: "staff1", Name: "王科员", Role: innobridge.RoleStaff}
+	base := Base{User: user, CSRF: "tok", Nav: "home"}
+	org := &innobridge.Organization{ID: 1, ExternalID: "org-1", Name: "苏州大学", Kind: innobridge.OrgUniversity, Region: "320508",
+		Industry: "M73", Address: "十梓街1号", Contact: "李老师", Phone: "0512-1", Email: "a@b.cn", Website: "https://x.cn", Intro: "简介"}
+	ach := &innobridge.Achievement{Listing: innobridge.Listing{ID: 1, ExternalID: "ach-1", Title: "高炉煤气余热回收技术",
+		Description: "描述", Keywords: []string{"煤气", "余热"}, Field: "6", Region: "320506", OwnerOrgID: 1, OwnerOrg: "org-1",
+		OwnerName: "苏州大学", Status: innobridge.StatusPublished, ExpiresAt: &exp, CreatedAt: now, UpdatedAt: now},
+		TRL: 6, IPType: innobridge.IPInventionPatent, IPNumbers: []string{"ZL1"}, TransferModes: []innobridge.Mode{innobridge.ModeLicense},
+		PriceYuan: ptr(int64(1500000))}
+	dem := &innobridge.Demand{Listing: innobridge.Listing{ID: 2, ExternalID: "dem-1", Title: "提高高炉煤气利用率", Teaser: "摘要",
+		Field: "6", Region: "320506", OwnerOrgID: 2, OwnerOrg: "org-2", OwnerName: "沙钢", Status: innobridge.StatusSuspended,
+		Hidden: true, CreatedAt: now, UpdatedAt: now}, BudgetMinYuan: ptr(int64(500000)), BudgetMaxYuan: ptr(int64(2000000)),
+		Deadline: &exp, CoopModes: []innobridge.Mode{innobridge.ModeCoDevelop}, TRLMin: 5, Confidentiality: innobridge.ConfTeaser}
+	errs := map[string]innobridge.FieldError{"title": {Code: "required", Message: "标题必填 (title is required)"},
+		"price_yuan": {Code: "format", Message: "x (y)"}, "teaser": {Code: "required", Message: "x (y)"}, "name": {Code: "required", Message: "x (y)"}}
+	regions := innobridge.CityDistricts(innobridge.DemoCityCode)
+	lp := listParams{Q: "煤气", Field: "6", Region: "320500", Mode: "license", TRLMin: "3", TRLMax: "9", Statuses: []string{"published"},
+		Confs: []string{"teaser"}, Org: "org-1", Sort: "title", Page: 2, PerPage: 20}
+	pg := pager{Page: 2, Pages: 9, Total: 170, Prev: "/a?page=1", Next: "/a?page=3",
+		Links: []pageLink{{N: 1, URL: "/a"}, {Gap: true}, {N: 2, URL: "/a?page=2", Current: true}, {N: 9, URL: "/a?page=9"}}}
+	return map[string]page{
+		"home": &homePage{Base: base, Counts: service.Counts{Achievements: 3, Demands: 2, Organizations: 5, Enterprises: 2},
+			Achievements: []*innobridge.Achievement{ach}, Demands: []*innobridge.Demand{dem}},
+		"achievements": &achievementListPage{Base: base, Items: []*innobridge.Achievement{ach}, Total: 170, F: lp, Errs: errs, Pager: pg,
+			Regions: regions, ExportCSV: "/achievements.csv", ExportXLSX: "/achievements.xlsx"},
+		"demands": &demandListPage{Base: base, Items: []*innobridge.Demand{dem}, Total: 1, F: lp, Pager: pg, Regions: regions},
+		"achievement": &achievementPage{Base: base, A: ach, CanEdit: true},
+		"demand":      &demandPage{Base: base, D: dem, CanEdit: true},
+		"achievement_form": &achievementFormPage{Base: base, Edit: ach, F: achievementFormFrom(ach), Errs: errs, Err: "出错 (error)",
+			Orgs: []*innobridge.Organization{org}, Regions: regions},
+		"demand_form": &demandFormPage{Base: base, F: demandFormFrom(dem), Errs: errs, Orgs: []*innobridge.Organization{org}, Regions: regions},
+		"organizations": &organizationListPage{Base: base, Items: []*innobridge.Organization{org}, Total: 1, F: listParams{Kind: "university", Page: 1, PerPage: 20},
+			Pager: pager{Page: 1, Pages: 1}, Regions: regions},
+		"organization": &organizationPage{Base: base, O: org, Achievements: []*innobridge.Achievement{ach}, AchievementsTotal: 60,
+			Demands: []*innobridge.Demand{dem}, DemandsTotal: 1, Own: true},
+		"login":    &loginPage{Base: Base{CSRF: "pre"}, Username: "x", Next: "/my", Err: "用户名或密码错误 (wrong username or password)", Locked: true},
+		"password": &passwordPage{Base: base, Errs: map[string]innobridge.FieldError{"password": {Code: "policy", Message: "太短 (too short)"}}},
+		"my": &myPage{Base: Base{User: &innobridge.User{ID: 2, Username: "m", Role: innobridge.RoleMember, OrgID: 1}, CSRF: "t"}, Org: org,
+			Achievements: []*innobridge.Achievement{ach}, Demands: []*innobridge.Demand{dem}},
+		"admin_users": &usersPage{Base: Base{User: &innobridge.User{ID: 9, Username: "admin", Role: innobridge.RoleAdmin}, CSRF: "t"},
+			Users: []*innobridge.User{user, {ID: 3, Username: "off", Role: innobridge.RoleMember, OrgID: 1, Disabled: true}}, Total: 2,
+			OrgName: map[int64]string{1: "苏州大学"}, Orgs: []*innobridge.Organization{org}, F: userForm{Username: "new", Role: "member", Org: "org-1"},
+			Errs: map[string]innobridge.FieldError{"password": {Code: "policy", Message: "太短 (too short)"}}, Err: "x (y)", Pager: pager{Page: 1, Pages: 1}},
+		"admin_orgs": &orgsAdminPage{Base: base, F: orgForm{Name: "新机构", Kind: "enterprise", Region: "320500"}, Errs: errs, Regions: regions},
+		"audit": &auditPage{Base: base, Items: []*innobridge.AuditEntry{{ID: 1, At: now, Username: "staff1", Action: "view_confidential",
+			Entity: "demand", EntityID: "dem-1", Detail: "teaser", IP: "127.0.0.1"}}, Total: 1, F: auditParams{Entity: "demand", Since: "2026-01-01"},
+			Errs: map[string]innobridge.FieldError{"since": {Code: "format", Message: "x (y)"}}, Pager: pager{Page: 1, Pages: 1}},
+		"import": &importPage{Base: Base{User: user, CSRF: "t", ImportOn: true}, Kind: "demands", Imported: 3,
+			Problems: []string{"row 3 · title: 标题必填 (title is required)"}, Err: "未导入 (not imported)"},
+		"error": &errorPage{Base: base, Status: 404, Err: publicError{Code: "not_found", Message: "不存在 (not found)",
+			Fields: map[string]innobridge.FieldError{"x": {Code: "y", Message: "z"}}}},
+	}
+}
+
+// TestTemplates executes every page template in every language with its
+// page struct, so that a missing field, function or translation fails here
+// and not in front of a user.
+func TestTemplates(t *testing.T) {
+	st, err := loadStatic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := loadViews(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := pageNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples := samplePages()
+	for _, name := range names {
+		if _, ok := samples[name]; !ok {
+			t.Errorf("template %s has no sample page in samplePages", name)
+		}
+	}
+	for _, lang := range languages {
+		for _, name := range names {
+			p, ok := samples[name]
+			if !ok {
+				continue
+			}
+			t.Run(lang+"/"+name, func(t *testing.T) {
+				b := p.base()
+				b.Lang, b.HTMLLang, b.LangURL, b.Flash = lang, map[string]string{"zh": "zh-CN", "en": "en"}[lang], "/?lang=x", "ok"
+				var buf bytes.Buffer
+				if err := v.pages[lang][name].ExecuteTemplate(&buf, "layout", p); err != nil {
+					t.Fatal(err)
+				}
+				out := buf.String()
+				if !strings.Contains(out, `<html lang="`+b.HTMLLang+`">`) {
+					t.Error("no lang attribute")
+				}
+				if strings.Contains(out, "<script>") || strings.Contains(out, " style=") || strings.Contains(out, " onclick=") {
+					t.Error("inline script or style: the CSP forbids it")
+				}
+			})
+		}
+	}
+}
+
+// TestCatalogues checks that both languages have the same keys.
+func TestCatalogues(t *testing.T) {
+	cat, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	zh, en := slices.Sorted(maps.Keys(cat["zh"])), slices.Sorted(maps.Keys(cat["en"]))
+	for _, k := range zh {
+		if _, ok := cat["en"][k]; !ok {
+			t.Errorf("en.json lacks %q", k)
+		}
+	}
+	for _, k := range en {
+		if _, ok := cat["zh"][k]; !ok {
+			t.Errorf("zh.json lacks %q", k)
+		}
+	}
+	// Domain code lists must all have names.
+	for _, m := range innobridge.Modes {
+		if cat["zh"]["mode."+string(m)] != m.Name() {
+			t.Errorf("zh mode.%s = %q, domain says %q", m, cat["zh"]["mode."+string(m)], m.Name())
+		}
+	}
+	for _, s := range innobridge.Statuses {
+		if cat["en"]["status."+string(s)] == "" {
+			t.Errorf("no name for status %s", s)
+		}
+	}
+	for _, k := range innobridge.OrgKinds {
+		if cat["en"]["kind."+string(k)] == "" {
+			t.Errorf("no name for kind %s", k)
+		}
+	}
+	for _, r := range innobridge.Roles {
+		if cat["en"]["role."+string(r)] == "" {
+			t.Errorf("no name for role %s", r)
+		}
+	}
+	for _, x := range innobridge.IPTypes {
+		if cat["zh"]["ip."+string(x)] != x.Name() {
+			t.Errorf("zh ip.%s differs from the domain", x)
+		}
+	}
+	for i := 1; i <= 9; i++ {
+		if cat["zh"]["trl."+itoa(i)] != innobridge.TRLName(i) {
+			t.Errorf("zh trl.%d differs from the domain", i)
+		}
+	}
+}
+
+func TestOpenAPIIsJSON(t *testing.T) {
+	var doc map[string]any
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc["openapi"] != "3.0.3" {
+		t.Errorf("openapi = %v", doc["openapi"])
+	}
+}
+
+func TestLocalMsg(t *testing.T) {
+	for _, tt := range []struct{ lang, in, want string }{
+		{"zh", "标题必填 (title is required)", "标题必填"},
+		{"en", "标题必填 (title is required)", "title is required"},
+		{"en", "no english", "no english"},
+	} {
+		if got := localMsg(tt.lang, tt.in); got != tt.want {
+			t.Errorf("localMsg(%q, %q) = %q, want %q", tt.lang, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestAcceptLanguage(t *testing.T) {
+	for _, tt := range []struct{ h, want string }{
+		{"", "zh"}, {"en-US,en;q=0.9", "en"}, {"zh-CN,zh;q=0.9,en;q=0.8", "zh"}, {"en;q=0.5,zh;q=0.5", "zh"},
+		{"fr,en;q=0.3", "en"}, {"de", "zh"},
+	} {
+		if got := acceptLanguage(tt.h); got != tt.want {
+			t.Errorf("acceptLanguage(%q) = %q, want %q", tt.h, got, tt.want)
+		}
+	}
+}
+
+func TestLocalPath(t *testing.T) {
+	for in, want := range map[string]string{"/my": "/my", "//evil.com": "/", "https://evil.com/": "/", "": "/", "/\\evil": "/", "my": "/"} {
+		if got := localPath(in); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
