@@ -227,9 +227,9 @@ func ParseIndicators(b []byte, line int) (*innobridge.Indicators, error) {
 	rec := fmt.Sprintf("line %d", line)
 	if err := decodeStrict(b, &e); err != nil {
 		field := "json"
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			field = te.Field
+		var fe *FieldDecodeError
+		if errors.As(err, &fe) && fe.Field != "" {
+			field = fe.Field
 		} else if s := err.Error(); strings.Contains(s, "unknown field ") {
 			field = strings.Trim(s[strings.Index(s, "unknown field ")+len("unknown field "):], `"`)
 		}

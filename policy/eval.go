@@ -386,6 +386,9 @@ func (n *node) evalThreshold(c *ectx, st Step) outcome {
 		return outcome{step: st, pass: true}
 	}
 	g := fmt.Sprintf("%s: %s %s %s", n.c.Title, st.Display, opNeg[n.op], formatValue(n.m.unit, t))
+	if n.m.unit == UnitBool {
+		g = fmt.Sprintf("%s: %s", n.c.Title, st.Display)
+	}
 	if n.m.gap != nil {
 		g += ": " + n.m.gap(c, n.op, t, v)
 	}

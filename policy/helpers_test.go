@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/innobridge/innobridge"
 )
@@ -89,3 +90,5 @@ func recompile(tb testing.TB, r *RuleSet) *RuleSet {
 	r.compiled = cs
 	return r
 }
+
+func mustTime(y, m int) time.Time { return time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC) }

@@ -331,7 +331,7 @@ func decodeStrict(b []byte, v any) error {
 		off = se.Offset
 	case asErr(err, &te):
 		off = te.Offset
-		err = fmt.Errorf("field %s: %s is not a %s", te.Field, te.Value, te.Type)
+		err = &FieldDecodeError{Field: te.Field, Msg: fmt.Sprintf("%s is not a %s", te.Value, te.Type)}
 	}
 	if off >= 0 {
 		line := 1 + bytes.Count(b[:min(int(off), len(b))], []byte("\n"))
@@ -339,3 +339,11 @@ func decodeStrict(b []byte, v any) error {
 	}
 	return err
 }
+
+// FieldDecodeError is a JSON value of the wrong type in a named field.
+type FieldDecodeError struct {
+	Field string // dotted path, e.g. "years.staff"
+	Msg   string
+}
+
+func (e *FieldDecodeError) Error() string { return "field " + e.Field + ": " + e.Msg }
