@@ -1,8 +1,8 @@
 package http
 
 import (
-	"encoding/csv"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,57 +10,34 @@ import (
 	"time"
 
 	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/sheet"
 )
 
 // table is a list laid out for export: a header row and text rows.
-type table struct {
-	Name   string // file name without extension, e.g. "achievements"
-	Header []string
-	Rows   [][]string
-}
+type table = sheet.Table
 
-// writeTable sends t as a CSV or XLSX download.
+// writeTable sends t as a CSV (UTF-8 with a byte-order mark, formula cells
+// defused) or XLSX download.
 func (s *Server) writeTable(w http.ResponseWriter, format string, t table) error {
-	fname := fmt.Sprintf("%s-%s.%s", t.Name, time.Now().Format("20060102"), format)
-	w.Header().Set("Content-Disposition", "attachment; filename=\""+fname+"\"; filename*=UTF-8''"+url.PathEscape(fname))
-	w.Header().Set("Cache-Control", "no-store")
+	var ctype string
 	switch format {
 	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		// The byte-order mark makes Excel read the file as UTF-8 rather
-		// than GBK.
-		_, _ = w.Write([]byte("\uFEFF"))
-		cw := csv.NewWriter(w)
-		if err := cw.Write(t.Header); err != nil {
-			return err
-		}
-		for _, row := range t.Rows {
-			if err := cw.Write(csvSafe(row)); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
+		ctype = "text/csv; charset=utf-8"
 	case "xlsx":
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		return writeXLSX(w, t)
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	default:
+		return badRequest("不支持的格式 %q (unsupported format)", format)
 	}
-	return badRequest("不支持的格式 %q (unsupported format)", format)
-}
-
-// csvSafe defuses cells a spreadsheet would run as a formula (CSV
-// injection) by prefixing an apostrophe.
-func csvSafe(row []string) []string {
-	out := make([]string, len(row))
-	for i, c := range row {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			if _, err := strconv.ParseFloat(c, 64); err != nil {
-				c = "'" + c
-			}
-		}
-		out[i] = c
+	fname := fmt.Sprintf("%s-%s.%s", t.Name, time.Now().Format("20060102"), format)
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", "attachment; filename=\""+fname+"\"; filename*=UTF-8''"+url.PathEscape(fname))
+	w.Header().Set("Cache-Control", "no-store")
+	// Headers are gone once the body starts; a failure half-way can only
+	// be logged.
+	if err := sheet.Write(w, sheet.Format(format), t); err != nil {
+		s.logger.Error("export failed", slog.String("table", t.Name), slog.String("format", format), slog.Any("err", err))
 	}
-	return out
+	return nil
 }
 
 // exportNames are the domain names a table uses, in the reader's language.

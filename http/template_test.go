@@ -45,7 +45,7 @@ func samplePages() map[string]page {
 			Achievements: []*innobridge.Achievement{ach}, Demands: []*innobridge.Demand{dem}},
 		"achievements": &achievementListPage{Base: base, Items: []*innobridge.Achievement{ach}, Total: 170, F: lp, Errs: errs, Pager: pg,
 			Regions: regions, ExportCSV: "/achievements.csv", ExportXLSX: "/achievements.xlsx"},
-		"demands": &demandListPage{Base: base, Items: []*innobridge.Demand{dem}, Total: 1, F: lp, Pager: pg, Regions: regions},
+		"demands":     &demandListPage{Base: base, Items: []*innobridge.Demand{dem}, Total: 1, F: lp, Pager: pg, Regions: regions},
 		"achievement": &achievementPage{Base: base, A: ach, CanEdit: true},
 		"demand":      &demandPage{Base: base, D: dem, CanEdit: true},
 		"achievement_form": &achievementFormPage{Base: base, Edit: ach, F: achievementFormFrom(ach), Errs: errs, Err: "出错 (error)",
