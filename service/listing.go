@@ -72,7 +72,8 @@ func checkStatusChange(u *innobridge.User, from, to innobridge.Status) error {
 }
 
 // ownerForCreate decides the owner of a new listing: members publish for
-// their own organisation; staff may publish for any.
+// their own organisation; staff may publish for any. Only staff may create
+// a listing already suspended.
 func (s *Service) ownerForCreate(ctx context.Context, l *innobridge.Listing) error {
 	u, err := requireUser(ctx)
 	if err != nil {
@@ -91,6 +92,9 @@ func (s *Service) ownerForCreate(ctx context.Context, l *innobridge.Listing) err
 		l.OwnerOrgID = u.OrgID
 	default:
 		return innobridge.Errorf(innobridge.EFORBIDDEN, "只有机构用户或工作人员可以发布 (only organisation members or staff publish)")
+	}
+	if l.Status == innobridge.StatusSuspended && !u.IsStaff() {
+		return innobridge.Errorf(innobridge.EFORBIDDEN, "下架/恢复由工作人员处理 (only staff suspend or reinstate)")
 	}
 	org, err := s.Store.FindOrganizationByID(ctx, l.OwnerOrgID)
 	if err != nil {
@@ -154,6 +158,7 @@ func (s *Service) CreateAchievement(ctx context.Context, a *innobridge.Achieveme
 }
 
 // UpdateAchievement changes an achievement (owner's members or staff).
+// Others get EFORBIDDEN, or ENOTFOUND if they may not see it at all.
 func (s *Service) UpdateAchievement(ctx context.Context, id int64, upd innobridge.AchievementUpdate) (*innobridge.Achievement, error) {
 	u := innobridge.UserFromContext(ctx)
 	a, err := s.Store.FindAchievementByID(ctx, id)
@@ -161,6 +166,9 @@ func (s *Service) UpdateAchievement(ctx context.Context, id int64, upd innobridg
 		return nil, err
 	}
 	if err := s.canEditListing(u, &a.Listing); err != nil {
+		if !s.canSeeListing(u, &a.Listing) {
+			return nil, innobridge.Errorf(innobridge.ENOTFOUND, "成果不存在 (achievement not found)")
+		}
 		return nil, err
 	}
 	if upd.Status != nil {
@@ -226,7 +234,7 @@ func (s *Service) FindDemands(ctx context.Context, f innobridge.ListingFilter) (
 
 // FindDemandByID returns a demand if the caller may see it. Others get a
 // teaser demand redacted and a private one not at all (ENOTFOUND). Every
-// reading of a confidential demand's full text is audited.
+// view of a confidential demand, in full or redacted, is audited.
 func (s *Service) FindDemandByID(ctx context.Context, id int64) (*innobridge.Demand, error) {
 	u := innobridge.UserFromContext(ctx)
 	d, err := s.Store.FindDemandByID(ctx, id)
@@ -245,7 +253,11 @@ func (s *Service) FindDemandByID(ctx context.Context, id int64) (*innobridge.Dem
 			return nil, err
 		}
 	case d.Confidentiality == innobridge.ConfTeaser:
+		// Seeing the teaser is a view of a confidential demand too.
 		d.Redact()
+		if err := s.audit(ctx, "view_confidential", "demand", d.ExternalID, string(d.Confidentiality)+", redacted"); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, notFound
 	}
