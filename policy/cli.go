@@ -21,7 +21,7 @@ const CLIUsage = "evaluate --enterprises FILE.jsonl --rules NAME[,NAME…] [--as
 // CLIHelp is the long help of the evaluate command.
 const CLIHelp = `Evaluate enterprises against rule sets and local policies.
 
-Reads one enterprise per line (JSON, see docs/evaluate.md) and writes one
+Reads one enterprise per line (JSON, see docs/policy.md) and writes one
 JSON line per enterprise, in input order:
 
   {"id": "...", "results": [{"rule": "...", "eligible": true, "score": 72, "trace": [...], "gaps": [...]}]}

@@ -39,6 +39,15 @@ type Result struct {
 	Amount *int64   `json:"amount,omitempty"`
 	Trace  []Step   `json:"trace"`
 	Gaps   []string `json:"gaps"` // empty when eligible
+	// Distance says how far an ineligible enterprise is from passing: the
+	// sum, over the unmet conditions and the unmet route (score or direct),
+	// of each one's relative shortfall in (0, 1] — (3% − 2.1%) ÷ 3% = 0.3
+	// for an R&D ratio, 1 for a missing title or missing data. 0 when
+	// eligible. Candidates for a tier are ranked by it.
+	Distance float64 `json:"distance,omitempty"`
+	// Unmet counts the unmet conditions, plus one when neither the score
+	// nor a direct route passes. 0 when eligible.
+	Unmet int `json:"unmet,omitempty"`
 }
 
 // Step is one criterion in a trace.
@@ -66,6 +75,8 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 
 	condOK := true
 	var condGaps []string
+	var condShort float64
+	unmet := 0
 	for _, n := range cs.conds {
 		o := n.eval(c)
 		o.step.Section = "condition"
@@ -73,11 +84,14 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 		if !o.pass {
 			condOK = false
 			condGaps = append(condGaps, o.gaps...)
+			condShort += o.shortfall()
+			unmet++
 		}
 	}
 
 	scoreOK := false
 	var scoreGaps []string
+	scoreShort := 0.0
 	if cs.hasScore {
 		total := 0.0
 		dims := map[string]float64{}
@@ -109,6 +123,9 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 		res.Trace = append(res.Trace, Step{ID: "score_total", Title: "总分 total score", Section: "score", Value: ptr(total),
 			Display: fmtNum(total), Threshold: op + " " + fmtNum(cs.pass), Pass: &passTotal})
 		scoreOK = passTotal && nonzeroOK
+		if !nonzeroOK {
+			scoreShort++
+		}
 		if !passTotal {
 			need := cs.pass - total
 			if cs.passEx {
@@ -119,6 +136,7 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 				neg = "≤"
 			}
 			scoreGaps = append(scoreGaps, fmt.Sprintf("score %s %s %s: needs %s more points", fmtNum(total), neg, fmtNum(cs.pass), fmtNum(need)))
+			scoreShort += relShort(need, cs.pass)
 		}
 		scoreGaps = append(scoreGaps, nonzeroGaps...)
 		for _, d := range sortedKeys(cs.dimMin) {
@@ -129,6 +147,7 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 			if !ok {
 				scoreOK = false
 				scoreGaps = append(scoreGaps, fmt.Sprintf("dimension %s scores %s, needs at least %s", d, fmtNum(dims[d]), fmtNum(m)))
+				scoreShort += relShort(m-dims[d], m)
 			}
 		}
 		if !scoreOK {
@@ -138,12 +157,16 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 
 	directOK, directID := false, ""
 	var directTitles []string
+	directShort := math.Inf(1)
 	for _, n := range cs.direct {
 		o := n.eval(c)
 		o.step.Section = "direct"
 		res.Trace = append(res.Trace, o.step)
 		if o.pass && !directOK {
 			directOK, directID = true, n.c.ID
+		}
+		if !o.pass {
+			directShort = min(directShort, o.shortfall())
 		}
 		directTitles = append(directTitles, n.c.Title)
 	}
@@ -161,6 +184,16 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 	}
 	res.Eligible = condOK && routeOK
 	if !res.Eligible {
+		res.Distance, res.Unmet = condShort, unmet
+		if !routeOK {
+			routeShort := directShort
+			if cs.hasScore {
+				routeShort = min(routeShort, scoreShort)
+			}
+			res.Distance += routeShort
+			res.Unmet++
+		}
+		res.Distance = round6(res.Distance)
 		res.Route = ""
 		res.Gaps = append(res.Gaps, condGaps...)
 		if !routeOK {
@@ -183,6 +216,28 @@ type outcome struct {
 	pass   bool
 	points float64
 	gaps   []string
+	short  float64 // relative shortfall of a failed criterion, see Result.Distance
+}
+
+// shortfall is o.short for a failed outcome, 1 when it has none (missing
+// data, a yes/no test), 0 when it passed.
+func (o outcome) shortfall() float64 {
+	switch {
+	case o.pass:
+		return 0
+	case o.short > 0:
+		return o.short
+	}
+	return 1
+}
+
+// relShort is a shortfall need relative to target, in (0, 1]: 1 when the
+// target is not positive.
+func relShort(need, target float64) float64 {
+	if target <= 0 {
+		return 1
+	}
+	return min(max(need/target, 1e-6), 1)
 }
 
 func (n *node) eval(c *ectx) outcome {
@@ -236,10 +291,15 @@ func (n *node) eval(c *ectx) outcome {
 			gaps = append(gaps, o.gaps...)
 		}
 		st.Pass = &pass
+		short := 0.0
 		if pass {
 			gaps = nil
+		} else {
+			for _, o := range kids {
+				short += o.shortfall()
+			}
 		}
-		return outcome{step: st, pass: pass, gaps: gaps}
+		return outcome{step: st, pass: pass, gaps: gaps, short: short}
 	case kAnyOf:
 		pass := false
 		best := -1
@@ -265,7 +325,14 @@ func (n *node) eval(c *ectx) outcome {
 				gaps = append(gaps, fmt.Sprintf("%s: or instead %s", n.c.Title, strings.Join(alts, "; or ")))
 			}
 		}
-		return outcome{step: st, pass: pass, gaps: gaps}
+		short := 0.0
+		if !pass {
+			short = math.Inf(1)
+			for _, o := range kids {
+				short = min(short, o.shortfall())
+			}
+		}
+		return outcome{step: st, pass: pass, gaps: gaps, short: short}
 	case kBestOf:
 		bi := 0
 		for i, o := range kids {
@@ -385,6 +452,15 @@ func (n *node) evalThreshold(c *ectx, st Step) outcome {
 	if pass {
 		return outcome{step: st, pass: true}
 	}
+	short := 1.0
+	if n.m.unit != UnitBool {
+		switch n.op {
+		case ">=", ">":
+			short = relShort(t-v, t)
+		case "<=", "<":
+			short = relShort(v-t, math.Abs(t))
+		}
+	}
 	g := fmt.Sprintf("%s: %s %s %s", n.c.Title, st.Display, opNeg[n.op], formatValue(n.m.unit, t))
 	if n.m.unit == UnitBool {
 		g = fmt.Sprintf("%s: %s", n.c.Title, st.Display)
@@ -392,7 +468,7 @@ func (n *node) evalThreshold(c *ectx, st Step) outcome {
 	if n.m.gap != nil {
 		g += ": " + n.m.gap(c, n.op, t, v)
 	}
-	return outcome{step: st, gaps: []string{g}}
+	return outcome{step: st, gaps: []string{g}, short: short}
 }
 
 // matchBand returns the index of the first band v falls in, or -1.

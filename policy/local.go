@@ -185,6 +185,7 @@ func EvaluatePolicy(e *innobridge.Indicators, p *LocalPolicy, asOf innobridge.Da
 		Threshold: fmt.Sprintf("%s ≤ date < %s", p.From, p.Until), Pass: &inPeriod})
 	if !inPeriod {
 		res.Gaps = append(res.Gaps, fmt.Sprintf("policy period: %s is outside %s – %s", asOf, p.From, p.Until))
+		res.Distance, res.Unmet = 1, 1
 		return res
 	}
 	c := newCtx(e, asOf, cp.params)
@@ -196,15 +197,19 @@ func EvaluatePolicy(e *innobridge.Indicators, p *LocalPolicy, asOf innobridge.Da
 		if !o.pass {
 			ok = false
 			res.Gaps = append(res.Gaps, o.gaps...)
+			res.Distance += o.shortfall()
+			res.Unmet++
 		}
 	}
 	if !ok {
+		res.Distance = round6(res.Distance)
 		return res
 	}
 	amount, st, found := cp.benefit(c)
 	res.Trace = append(res.Trace, st)
 	if !found {
 		res.Gaps = append(res.Gaps, "no benefit case applies")
+		res.Distance, res.Unmet = 1, 1
 		return res
 	}
 	res.Eligible, res.Route, res.Amount = true, "conditions", &amount
