@@ -23,8 +23,9 @@ func (s *Service) Login(ctx context.Context, username, password string) (*innobr
 	now := s.Now().UTC()
 	u, err := s.Store.FindUserByUsername(ctx, strings.TrimSpace(username))
 	if innobridge.ErrorCode(err) == innobridge.ENOTFOUND {
-		// Spend the same time as a real check.
-		_, _ = passwd.Check("$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA", password)
+		// Spend the same time as a real check: a hash of the configured
+		// cost, or the response time would tell which accounts exist.
+		_, _ = passwd.Check(s.dummyHash(), password)
 		_ = s.audit(ctx, "login_failed", "user", username, "unknown user")
 		return nil, nil, errBadLogin
 	} else if err != nil {
@@ -76,6 +77,15 @@ func (s *Service) Login(ctx context.Context, username, password string) (*innobr
 	}
 	_ = s.audit(uctx, "login", "user", u.Username, nil)
 	return sess, u, nil
+}
+
+// dummyHash returns a hash of a random password at the configured cost,
+// made once, for checking passwords of unknown users.
+func (s *Service) dummyHash() string {
+	s.dummyOnce.Do(func() {
+		s.dummy, _ = passwd.Hash(randomToken(), s.Config.PasswordParams)
+	})
+	return s.dummy
 }
 
 // Authenticate returns the session and user for a session id, extending the

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/innobridge/innobridge"
@@ -56,6 +57,9 @@ type Service struct {
 	// OnListingChange, if set, is called after a listing is created or
 	// changed, so that in-process indexes stay current.
 	OnListingChange func(kind string, id int64)
+
+	dummyOnce sync.Once
+	dummy     string // see dummyHash
 }
 
 // New returns a Service with DefaultConfig and the real clock.
