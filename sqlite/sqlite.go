@@ -165,14 +165,17 @@ var Dialect = sqldb.Dialect{
 }
 
 // search matches the FTS5 table of table against all terms, each quoted
-// as an FTS5 string so that no term is read as syntax, ranked by bm25.
+// as an FTS5 string so that no term is read as syntax, ranked by bm25. It
+// orders by the table's rank column (bm25 by default) rather than calling
+// bm25() itself: an auxiliary function cannot run in a query that also has
+// a window function, and page queries carry COUNT(*) OVER().
 func search(table string, terms []string) sqldb.Search {
 	fts := table + "_fts"
 	return sqldb.Search{
 		Join:      "JOIN " + fts + " ON " + fts + ".rowid = t.id",
 		Where:     fts + " MATCH ?",
 		WhereArgs: []any{MatchQuery(terms)},
-		Rank:      "bm25(" + fts + ")",
+		Rank:      fts + ".rank",
 	}
 }
 
