@@ -178,7 +178,8 @@ const emethod = "method_not_allowed"
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
-		h.ServeHTTP(w, r)
+		// Handler does not set the path values ({id}); ServeHTTP does.
+		s.mux.ServeHTTP(w, r)
 		return
 	}
 	rec := &headerOnly{header: http.Header{}}
