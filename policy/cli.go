@@ -16,7 +16,7 @@ import (
 )
 
 // CLIUsage is the usage line of the evaluate command.
-const CLIUsage = "evaluate --enterprises FILE.jsonl --rules NAME[,NAME…] [--as-of YYYY-MM-DD] | evaluate --list-rules"
+const CLIUsage = "evaluate --enterprises FILE.jsonl --rules NAME[,NAME…] [--as-of YYYY-MM-DD] [--xlsx OUT.xlsx] | evaluate --list-rules"
 
 // CLIHelp is the long help of the evaluate command.
 const CLIHelp = `Evaluate enterprises against rule sets and local policies.
@@ -36,7 +36,11 @@ fields, the same is reported on stderr, and the command exits non-zero after
 all lines are processed. Blank lines are skipped.
 
 --as-of defaults to today. --list-rules lists rule sets and local policies
-with their effective dates.`
+with their effective dates.
+
+--xlsx OUT.xlsx also writes the results as a workbook: sheet "results" has
+one row per enterprise × rule with a trace summary and the gaps (bad lines
+as one row naming the line and fields), sheet "trace" every criterion.`
 
 // Line is one output line of the evaluate command.
 type Line struct {
@@ -60,6 +64,7 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	rules := fs.String("rules", "", "comma-separated rule-set or local-policy names")
 	asOfS := fs.String("as-of", "", "evaluation date YYYY-MM-DD (default today)")
 	list := fs.Bool("list-rules", false, "list rule sets and local policies with effective dates")
+	xlsxOut := fs.String("xlsx", "", "also write the results to this .xlsx workbook")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -96,7 +101,25 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		defer f.Close()
 		in = f
 	}
-	bad, err := EvaluateLines(ctx, in, stdout, stderr, ev)
+	var sinks []func(Line) error
+	var xw *XLSXWriter
+	if *xlsxOut != "" {
+		out, err := os.Create(*xlsxOut)
+		if err != nil {
+			return err
+		}
+		defer out.Close()
+		if xw, err = NewXLSXWriter(out); err != nil {
+			return fmt.Errorf("--xlsx: %w", err)
+		}
+		sinks = append(sinks, xw.Add)
+	}
+	bad, err := EvaluateLines(ctx, in, stdout, stderr, ev, sinks...)
+	if xw != nil {
+		if cerr := xw.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("--xlsx %s: %w", *xlsxOut, cerr)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -173,14 +196,26 @@ func (ev *Evaluator) Evaluate(e *innobridge.Indicators) []Result {
 }
 
 // EvaluateLines reads JSON Lines of Indicators from r and writes one Line per
-// non-blank input line to w. It returns how many lines were bad; err is only
-// for read or write failures.
-func EvaluateLines(ctx context.Context, r io.Reader, w, stderr io.Writer, ev *Evaluator) (bad int, err error) {
+// non-blank input line to w, passing each Line to the sinks too (e.g. an
+// XLSXWriter's Add). It returns how many lines were bad; err is only for
+// read or write failures.
+func EvaluateLines(ctx context.Context, r io.Reader, w, stderr io.Writer, ev *Evaluator, sinks ...func(Line) error) (bad int, err error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
+	emit := func(l Line) error {
+		if err := enc.Encode(l); err != nil {
+			return err
+		}
+		for _, s := range sinks {
+			if err := s(l); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	n := 0
 	for sc.Scan() {
 		n++
@@ -203,12 +238,12 @@ func EvaluateLines(ctx context.Context, r io.Reader, w, stderr io.Writer, ev *Ev
 			if e != nil {
 				id = e.ID
 			}
-			if err := enc.Encode(Line{Line: n, ID: id, Error: ie}); err != nil {
+			if err := emit(Line{Line: n, ID: id, Error: ie}); err != nil {
 				return bad, err
 			}
 			continue
 		}
-		if err := enc.Encode(Line{ID: e.ID, Results: ev.Evaluate(e)}); err != nil {
+		if err := emit(Line{ID: e.ID, Results: ev.Evaluate(e)}); err != nil {
 			return bad, err
 		}
 	}
@@ -220,8 +255,8 @@ func EvaluateLines(ctx context.Context, r io.Reader, w, stderr io.Writer, ev *Ev
 
 // ParseIndicators decodes and validates one JSON line. Errors are EINVALID
 // *innobridge.Error values with Record "line N" and the bad field named; the
-// returned Indicators (possibly partial, for its id) is non-nil when the
-// JSON itself parsed.
+// returned Indicators (possibly partial, only for its id) is non-nil when an
+// id could be read.
 func ParseIndicators(b []byte, line int) (*innobridge.Indicators, error) {
 	var e innobridge.Indicators
 	rec := fmt.Sprintf("line %d", line)
@@ -234,11 +269,21 @@ func ParseIndicators(b []byte, line int) (*innobridge.Indicators, error) {
 			field = strings.Trim(s[strings.Index(s, "unknown field ")+len("unknown field "):], `"`)
 		}
 		msg := err.Error()
-		if i := strings.Index(msg, ": "); strings.HasPrefix(msg, "line ") && i > 0 {
+		if fe != nil && fe.Field != "" {
+			msg = fe.Msg
+		} else if i := strings.Index(msg, ": "); strings.HasPrefix(msg, "line ") && i > 0 {
 			msg = msg[i+2:] // the line is always 1 within a JSON Lines record
 		}
-		return nil, &innobridge.Error{Code: innobridge.EINVALID, Message: "invalid input", Record: rec,
+		ierr := &innobridge.Error{Code: innobridge.EINVALID, Message: "invalid input", Record: rec,
 			Fields: map[string]innobridge.FieldError{field: {Code: "format", Message: msg}}}
+		// Keep the id, when there is one, so the error line names it too.
+		var idOnly struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(b, &idOnly) == nil && idOnly.ID != "" {
+			return &innobridge.Indicators{ID: idOnly.ID}, ierr
+		}
+		return nil, ierr
 	}
 	if err := e.Validate(rec); err != nil {
 		return &e, err
