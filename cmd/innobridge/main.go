@@ -14,7 +14,7 @@ import (
 
 // commands lists the subcommands in the order "help" shows them.
 func commands() []*Command {
-	return []*Command{cmdMatch, cmdEvaluate}
+	return []*Command{cmdServe, cmdMigrate, cmdImport, cmdMatch, cmdEvaluate}
 }
 
 func main() {

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	nethttp "net/http"
+	"time"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/demo"
+	"github.com/innobridge/innobridge/http"
+	"github.com/innobridge/innobridge/importer"
+	"github.com/innobridge/innobridge/service"
+	"github.com/innobridge/innobridge/zh"
+)
+
+// Main is the running platform: configuration, store, service and HTTP
+// server. Tests run the real wiring with Addr "127.0.0.1:0" and a
+// t.TempDir() database.
+type Main struct {
+	Addr   string // host:port to listen on
+	DSN    string // sqlite:PATH or postgres://…
+	Demo   bool   // load demo data into an empty database
+	Logger *slog.Logger
+	Out    io.Writer // where the banner (address, demo users) is printed
+
+	Store   innobridge.Store
+	Service *service.Service
+	// URL is the server's base address once Run has returned.
+	URL string
+
+	server   *nethttp.Server
+	listener net.Listener
+	done     chan error
+}
+
+// Run opens the store (initialising a brand-new database, refusing a stale
+// one), loads demo data if asked, and starts serving in the background.
+func (m *Main) Run(ctx context.Context) error {
+	start := time.Now()
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if m.Out == nil {
+		m.Out = io.Discard
+	}
+	st, err := openStore(ctx, m.DSN, schemaCurrent)
+	if err != nil {
+		return err
+	}
+	m.Store = st
+	analyzer, err := zh.Default()
+	if err != nil {
+		return fmt.Errorf("loading the Chinese dictionary: %w", err)
+	}
+	m.Service = service.New(st, analyzer, m.Logger)
+	if m.Demo {
+		if _, err := demo.Load(ctx, m.Service, m.Out); err != nil {
+			return fmt.Errorf("loading demo data: %w", err)
+		}
+	}
+	if user, pw, err := m.Service.Bootstrap(ctx); err != nil {
+		return fmt.Errorf("creating the first administrator: %w", err)
+	} else if user != "" {
+		fmt.Fprintf(m.Out, "首次启动：已创建管理员 %s，初始密码 %s（请登录后立即修改）\nfirst start: administrator %q created with password %q — change it after logging in\n", user, pw, user, pw)
+	}
+	handler := http.NewServer(m.Service, http.Options{
+		Logger: m.Logger,
+		Import: importer.Func(st, importer.Options{Analyzer: analyzer}),
+	}).Handler()
+	m.listener, err = net.Listen("tcp", m.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Addr, err)
+	}
+	m.URL = "http://" + m.listener.Addr().String()
+	m.server = &nethttp.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	m.done = make(chan error, 1)
+	go func() { m.done <- m.server.Serve(m.listener) }()
+	m.Logger.Info("serving", slog.String("url", m.URL), slog.Duration("startup", time.Since(start)))
+	fmt.Fprintf(m.Out, "innobridge 已启动 / listening on %s (startup %s)\n", m.URL, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// Close stops the server, waiting up to 10 s for requests in flight, and
+// closes the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		errs = append(errs, m.server.Shutdown(ctx))
+		if err := <-m.done; !errors.Is(err, nethttp.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+var cmdServe = &Command{
+	UsageLine: "serve [--addr HOST:PORT] [--db DSN] [--demo]",
+	Short:     "run the web platform",
+	Long: `Serve runs the web platform and its JSON API.
+
+The database is given as a DSN: sqlite:PATH (the default is innobridge.db in
+the working directory) or postgres://user:pass@host/db. A brand-new database
+is initialised; a database with an older schema is refused until
+"innobridge migrate" brings it up to date. With --demo an empty database is
+filled with demonstration organisations, listings and users.`,
+}
+
+// init sets Run apart from the declaration: runServe's flag set refers
+// to cmdServe itself.
+func init() { cmdServe.Run = runServe }
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	m := &Main{Out: stdout, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
+	fs := cmdServe.FlagSet(stderr)
+	fs.StringVar(&m.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&m.DSN, "db", defaultDSN, "database: sqlite:PATH or postgres://…")
+	fs.BoolVar(&m.Demo, "demo", false, "load demo data into an empty database")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := m.Run(ctx); err != nil {
+		if m.Store != nil {
+			m.Store.Close()
+		}
+		return err
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-m.done:
+		m.done <- err
+	}
+	return m.Close()
+}
+
+const defaultDSN = "sqlite:innobridge.db"
