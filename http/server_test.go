@@ -734,3 +734,166 @@ func TestNoExternalURLs(t *testing.T) {
 		}
 	})
 }
+
+// TestPages fetches pages and API resources as different readers and
+// checks the status and a piece of the content.
+func TestPages(t *testing.T) {
+	ts := newTestServer(t)
+	for _, tt := range []struct {
+		who, path string
+		status    int
+		contains  string
+	}{
+		{"", "/", 200, "高炉煤气余热回收技术"},
+		{"", "/achievements", 200, "高炉煤气余热回收技术"},
+		{"", "/achievements/ach-pub", 200, "回收高炉煤气显热"},
+		{"", "/achievements/ach-draft", 404, ""},
+		{"", "/achievements/no-such", 404, ""},
+		{"", "/api/v1/achievements/ach-pub", 200, `"id":"ach-pub"`},
+		{"", "/api/v1/achievements/ach-draft", 404, `"code":"not_found"`},
+		{"", "/demands", 200, "提高煤气利用率"},
+		{"", "/demands/dem-pub", 200, "转炉煤气回收率低"},
+		{"", "/demands/dem-teaser", 200, "寻求工业废水处理合作伙伴"},
+		{"", "/api/v1/demands/dem-teaser", 200, `"redacted":true`},
+		{"", "/demands?q=煤气", 200, "提高煤气利用率"},
+		{"", "/achievements?q=煤气", 200, "高炉煤气余热回收技术"},
+		{"", "/achievements?trl_min=12", 422, ""},
+		{"", "/api/v1/achievements?trl_min=12", 422, `"trl_min"`},
+		{"", "/organizations", 200, "苏州科技大学"},
+		{"", "/organizations/org-uni", 200, "高炉煤气余热回收技术"},
+		{"", "/api/v1/organizations/org-uni", 200, `"achievements":1`},
+		{"", "/api/v1/organizations", 200, `"org-inst"`},
+		{"", "/api/v1/counts", 200, `"achievements":1`},
+		{"", "/achievements.csv", 200, "高炉煤气余热回收技术"},
+		{"", "/achievements.xlsx", 200, "高炉煤气余热回收技术"},
+		{"", "/organizations.csv", 200, "苏州纳米研究所"},
+		{"", "/no-such-page", 404, ""},
+		{"", "/api/v1/no-such", 404, `"code":"not_found"`},
+		{"", "/demands/new", 303, ""},
+		{"uni1", "/achievements/ach-draft", 200, "未发布的草稿成果"},
+		{"uni1", "/achievements/ach-draft/edit", 200, "未发布的草稿成果"},
+		{"uni1", "/my", 200, "未发布的草稿成果"},
+		{"ent1", "/achievements/ach-draft", 404, ""},
+		{"ent1", "/achievements/ach-pub/edit", 403, ""},
+		{"ent1", "/demands/dem-private/edit", 200, privateSecret},
+		{"inst1", "/demands/dem-teaser/edit", 403, ""},
+		{"inst1", "/demands/dem-private/edit", 404, ""},
+		{"ent1", "/demands/new", 200, `name="title"`},
+		{"staff1", "/achievements/ach-draft", 200, "未发布的草稿成果"},
+		{"staff1", "/staff/audit", 200, "dem-"},
+		{"staff1", "/admin/users", 403, ""},
+		{"admin1", "/admin/users", 200, "inst1"},
+		{"admin1", "/admin/organizations", 200, ""},
+	} {
+		name := tt.who
+		if name == "" {
+			name = "anonymous"
+		}
+		t.Run(name+tt.path, func(t *testing.T) {
+			c := ts.client(t)
+			if tt.who != "" {
+				c.login(tt.who)
+			}
+			r := c.get(tt.path)
+			wantStatus(t, r, tt.status)
+			if text := bodyText(t, r); !strings.Contains(text, tt.contains) {
+				t.Errorf("body lacks %q: %.400s", tt.contains, text)
+			}
+		})
+	}
+}
+
+// TestAPIWrites drives the JSON API with a bearer token.
+func TestAPIWrites(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.client(t)
+	token := func(user string) string {
+		req, _ := http.NewRequest("POST", ts.URL+"/api/v1/session", strings.NewReader(`{"username":"`+user+`","password":"`+testPassword+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		r := c.do(req)
+		wantStatus(t, r, http.StatusCreated)
+		var body struct{ Token string }
+		if err := json.Unmarshal([]byte(r.body), &body); err != nil {
+			t.Fatal(err)
+		}
+		return body.Token
+	}
+	call := func(tok, method, path, body string) *response {
+		t.Helper()
+		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		return c.do(req)
+	}
+	ent, inst := token("ent1"), token("inst1")
+
+	r := call(ent, "POST", "/api/v1/demands", `{"title":"智能排产系统","description":"钢厂排产优化","confidentiality":"public","coop_modes":["co_develop"]}`)
+	wantStatus(t, r, http.StatusCreated)
+	var created struct {
+		ID       string `json:"id"`
+		OwnerOrg string `json:"owner_org"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &created); err != nil {
+		t.Fatal(err)
+	}
+	if created.OwnerOrg != "org-ent" || r.Header.Get("Location") != "/api/v1/demands/"+created.ID {
+		t.Errorf("created %+v at %q", created, r.Header.Get("Location"))
+	}
+	wantStatus(t, call("", "GET", "/api/v1/demands/"+created.ID, ""), http.StatusOK)
+
+	// Validation errors name the field.
+	r = call(ent, "POST", "/api/v1/demands", `{"title":"","confidentiality":"teaser"}`)
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	var e errorBody
+	if err := json.Unmarshal([]byte(r.body), &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Error.Code != innobridge.EINVALID || e.Error.Fields["title"].Code != "required" || e.Error.Fields["teaser"].Code != "required" {
+		t.Errorf("error = %+v", e.Error)
+	}
+	wantStatus(t, call(ent, "POST", "/api/v1/demands", `{"title":`), http.StatusBadRequest)
+
+	// Authorisation.
+	wantStatus(t, call("", "POST", "/api/v1/demands", `{"title":"匿名"}`), http.StatusUnauthorized)
+	wantStatus(t, call(inst, "PATCH", "/api/v1/demands/"+created.ID, `{"title":"改"}`), http.StatusForbidden)
+	wantStatus(t, call(inst, "PATCH", "/api/v1/demands/dem-private", `{"title":"改"}`), http.StatusNotFound)
+	wantStatus(t, call(inst, "PATCH", "/api/v1/achievements/ach-pub", `{"title":"改"}`), http.StatusForbidden)
+	r = call(ent, "PATCH", "/api/v1/demands/"+created.ID, `{"title":"智能排产系统二期"}`)
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(r.body, "智能排产系统二期") {
+		t.Errorf("PATCH answered %s", r.body)
+	}
+	wantStatus(t, call(ent, "PATCH", "/api/v1/demands/"+created.ID, `{"status":"suspended"}`), http.StatusForbidden)
+
+	// Methods a route does not allow.
+	r = call(ent, "DELETE", "/api/v1/demands", "")
+	wantStatus(t, r, http.StatusMethodNotAllowed)
+	if !strings.Contains(r.body, `"code"`) {
+		t.Errorf("405 body is not a JSON error: %s", r.body)
+	}
+
+	// Logout ends the token.
+	wantStatus(t, call(ent, "DELETE", "/api/v1/session", ""), http.StatusNoContent)
+	wantStatus(t, call(ent, "GET", "/api/v1/session", ""), http.StatusUnauthorized)
+}
+
+// TestFormErrors posts the demand form with bad input and expects the
+// form back with each field's error.
+func TestFormErrors(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.client(t)
+	c.login("ent1")
+	r := c.postForm("/demands", url.Values{"csrf_token": {c.csrf("/demands/new")}, "title": {""}, "confidentiality": {"teaser"},
+		"budget_min_wan": {"abc"}, "status": {"published"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	for _, want := range []string{"标题必填", "保密需求须填写公开摘要", `name="title"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("form page lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`aria-invalid="true"|class="[^"]*error`).MatchString(r.body) {
+		t.Error("no field is marked invalid")
+	}
+}
