@@ -1,0 +1,123 @@
+package storetest
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/innobridge/innobridge"
+)
+
+var schemaTests = []test{
+	{"NewDatabaseInitialised", testSchemaNew},
+	{"ErrStaleRefused", testSchemaStale},
+	{"MigrateStepByStep", testSchemaStepByStep},
+	{"ConcurrentMigrators", testConcurrentMigrators},
+	{"Reopen", testReopen},
+}
+
+func testSchemaNew(t *testing.T, b Backend) {
+	s, _ := MustOpen(t, b)
+	have, want, err := s.SchemaVersion(t.Context())
+	must(t, err, "SchemaVersion")
+	if want < 2 || have != want {
+		t.Errorf("SchemaVersion = %d, %d: want a new database at the newest version (at least 2)", have, want)
+	}
+	// Migrating an up-to-date database does nothing.
+	must(t, s.MigrateTo(t.Context(), -1), "MigrateTo(-1)")
+	if h, _, _ := s.SchemaVersion(t.Context()); h != have {
+		t.Errorf("version %d after a no-op migration, want %d", h, have)
+	}
+}
+
+func testSchemaStale(t *testing.T, b Backend) {
+	name := b.NewDB(t)
+	old := MustOpenName(t, b, name, Options{NoSchemaCheck: true})
+	have, want, err := old.SchemaVersion(t.Context())
+	must(t, err, "SchemaVersion")
+	if have != 0 {
+		t.Fatalf("a database opened with NoSchemaCheck is at version %d, want 0 (untouched)", have)
+	}
+	must(t, old.MigrateTo(t.Context(), 1), "MigrateTo(1)")
+	if have, _, _ := old.SchemaVersion(t.Context()); have != 1 {
+		t.Fatalf("version %d after MigrateTo(1)", have)
+	}
+	// Data written under the old schema must survive the upgrade.
+	org := MustCreateOrganization(t, old, NewOrganization("keep", "旧库机构", innobridge.OrgLab, "", "320500"))
+	must(t, old.Close(), "Close")
+
+	_, err = b.Open(t.Context(), name, Options{})
+	wantCode(t, err, innobridge.ESTALE, "", "innobridge migrate", fmt.Sprint(want))
+
+	s := MustOpenName(t, b, name, Options{Migrate: true})
+	have, _, err = s.SchemaVersion(t.Context())
+	must(t, err, "SchemaVersion")
+	if have != want {
+		t.Errorf("version %d after Open with Migrate, want %d", have, want)
+	}
+	got, err := s.FindOrganizationByID(t.Context(), org.ID)
+	must(t, err, "FindOrganizationByID")
+	if got.ExternalID != "keep" {
+		t.Errorf("organization after migration: %+v", got)
+	}
+}
+
+func testSchemaStepByStep(t *testing.T, b Backend) {
+	name := b.NewDB(t)
+	s := MustOpenName(t, b, name, Options{NoSchemaCheck: true})
+	_, want, err := s.SchemaVersion(t.Context())
+	must(t, err, "SchemaVersion")
+	for v := 1; v <= want; v++ {
+		must(t, s.MigrateTo(t.Context(), v), fmt.Sprintf("MigrateTo(%d)", v))
+		have, _, err := s.SchemaVersion(t.Context())
+		must(t, err, "SchemaVersion")
+		if have != v {
+			t.Fatalf("version %d after MigrateTo(%d)", have, v)
+		}
+	}
+	// The result works like a database initialised at once.
+	MustCreateAchievement(t, s, NewAchievement(t, "a", "煤气", "", 0))
+}
+
+func testConcurrentMigrators(t *testing.T, b Backend) {
+	name := b.NewDB(t)
+	const n = 4
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	stores := make([]Store, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stores[i], errs[i] = b.Open(t.Context(), name, Options{Migrate: true})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("migrator %d: %v", i, err)
+			continue
+		}
+		have, want, err := stores[i].SchemaVersion(t.Context())
+		if err != nil || have != want {
+			t.Errorf("migrator %d sees version %d of %d (err %v)", i, have, want, err)
+		}
+		stores[i].Close()
+	}
+}
+
+func testReopen(t *testing.T, b Backend) {
+	name := b.NewDB(t)
+	clock := NewClock()
+	s := MustOpenName(t, b, name, Options{Now: clock.Now})
+	a := MustCreateAchievement(t, s, NewAchievement(t, "persist", "持久化测试", "", 0))
+	must(t, s.Close(), "Close")
+	s2, err := b.Open(t.Context(), name, Options{Now: time.Now})
+	must(t, err, "reopen")
+	defer s2.Close()
+	got, err := s2.FindAchievementByID(t.Context(), a.ID)
+	must(t, err, "FindAchievementByID after reopen")
+	same(t, "achievement after reopen", got, a)
+	must(t, s2.Ping(t.Context()), "Ping")
+}
