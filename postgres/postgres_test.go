@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"flag"
 	"net/url"
 	"os"
 	"testing"
@@ -79,7 +80,25 @@ func newDatabase(tb testing.TB) string {
 	return u.String()
 }
 
-func TestStore(t *testing.T) { storetest.Run(t, backend) }
+// TestMain raises the default of -parallel: each test waits mostly on
+// the server creating and dropping its database, not on the CPU.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", "8")
+	}
+	os.Exit(m.Run())
+}
+
+func TestStore(t *testing.T) {
+	serverDSN(t) // one skip for the suite rather than one per test
+	storetest.Run(t, backend)
+}
 
 // BenchmarkImport100k imports 100,000 achievements in one batch.
-func BenchmarkImport100k(b *testing.B) { storetest.BenchmarkImport(b, backend, 100_000) }
+func BenchmarkImport100k(b *testing.B) {
+	serverDSN(b)
+	storetest.BenchmarkImport(b, backend, 100_000)
+}
