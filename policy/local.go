@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"math"
 	"path"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/innobridge/innobridge"
 )
@@ -295,13 +297,21 @@ type RunOptions struct {
 
 // RunPolicies evaluates every enterprise against every policy on asOf and
 // returns one PolicyRun per policy, in the order given; payees keep the
-// enterprises' order. Enterprises should be validated first.
+// enterprises' order. It uses all CPUs. Enterprises should be validated first.
 func RunPolicies(ents []*innobridge.Indicators, policies []*LocalPolicy, asOf innobridge.Date, opt RunOptions) []PolicyRun {
 	runs := make([]PolicyRun, len(policies))
 	for i, p := range policies {
 		runs[i] = PolicyRun{Policy: p.Name, Title: p.Title, Example: p.Example, Budget: p.Budget, Qualifying: []Payee{}, ProRata: 1}
 	}
-	for _, e := range ents {
+	// Enterprises are evaluated on all CPUs; each keeps its own payees, which
+	// are then merged in the enterprises' order.
+	type hit struct {
+		policy int
+		payee  Payee
+	}
+	hits := make([][]hit, len(ents))
+	parallel(len(ents), func(k int) {
+		e := ents[k]
 		for i, p := range policies {
 			if !p.ActiveOn(asOf) || !p.quickQualifies(e, asOf) {
 				continue
@@ -314,8 +324,13 @@ func RunPolicies(ents []*innobridge.Indicators, policies []*LocalPolicy, asOf in
 			if opt.Traces {
 				py.Trace = r.Trace
 			}
-			runs[i].Qualifying = append(runs[i].Qualifying, py)
-			runs[i].Total += py.Amount
+			hits[k] = append(hits[k], hit{i, py})
+		}
+	})
+	for _, hs := range hits {
+		for _, h := range hs {
+			runs[h.policy].Qualifying = append(runs[h.policy].Qualifying, h.payee)
+			runs[h.policy].Total += h.payee.Amount
 		}
 	}
 	for i := range runs {
@@ -377,4 +392,28 @@ func (n *node) test(c *ectx) bool {
 		return true
 	}
 	return n.eval(c).pass
+}
+
+// parallel runs f(i) for i in [0, n) on all CPUs, in contiguous chunks.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

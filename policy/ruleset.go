@@ -331,7 +331,7 @@ func decodeStrict(b []byte, v any) error {
 		off = se.Offset
 	case asErr(err, &te):
 		off = te.Offset
-		err = &FieldDecodeError{Field: te.Field, Msg: fmt.Sprintf("%s is not a %s", te.Value, te.Type)}
+		err = &FieldDecodeError{Field: te.Field, Msg: fmt.Sprintf("expected %s, got %s", te.Type, te.Value)}
 	}
 	if off >= 0 {
 		line := 1 + bytes.Count(b[:min(int(off), len(b))], []byte("\n"))
