@@ -124,6 +124,7 @@ type Store interface {
 	DemandStore
 	AuditStore
 	ImportStore
+	MatchStore
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.
