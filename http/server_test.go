@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/passwd"
@@ -895,5 +896,61 @@ func TestFormErrors(t *testing.T) {
 	}
 	if !regexp.MustCompile(`aria-invalid="true"|class="[^"]*error`).MatchString(r.body) {
 		t.Error("no field is marked invalid")
+	}
+}
+
+// TestExpiredSession checks that a browser whose session has expired is
+// treated as anonymous and told to drop the cookie.
+func TestExpiredSession(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.client(t)
+	c.login("uni1")
+	wantStatus(t, c.get("/my"), http.StatusOK)
+	later := time.Now().Add(31 * time.Minute)
+	ts.svc.Now = func() time.Time { return later }
+	r := c.get("/my")
+	wantStatus(t, r, http.StatusSeeOther)
+	if !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+		t.Errorf("redirect to %q, want the login page", r.Header.Get("Location"))
+	}
+	cleared := false
+	for _, ck := range r.Cookies() {
+		if ck.Name == sessionCookie && ck.MaxAge < 0 {
+			cleared = true
+		}
+	}
+	if !cleared {
+		t.Errorf("expired session cookie not cleared: %v", r.Header["Set-Cookie"])
+	}
+	// The API says 401, not a redirect.
+	wantStatus(t, c.get("/api/v1/session"), http.StatusUnauthorized)
+}
+
+// TestTLSOptions checks that with Options.TLS cookies are Secure and
+// responses carry Strict-Transport-Security.
+func TestTLSOptions(t *testing.T) {
+	ts := newTestServer(t)
+	h := NewServer(ts.svc, Options{TLS: true, Logger: ts.srv.logger}).Handler()
+	plain := httptest.NewServer(h)
+	defer plain.Close()
+	resp, err := http.Get(plain.URL + "/login?lang=en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !strings.Contains(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Error("no Strict-Transport-Security")
+	}
+	if len(resp.Cookies()) < 2 {
+		t.Fatalf("cookies: %v", resp.Header["Set-Cookie"])
+	}
+	for _, ck := range resp.Cookies() {
+		if !ck.Secure || !ck.HttpOnly {
+			t.Errorf("cookie %s: Secure %v, HttpOnly %v", ck.Name, ck.Secure, ck.HttpOnly)
+		}
+	}
+	// Without TLS there is no HSTS (it would lock out a plain-HTTP intranet).
+	if r := ts.client(t).get("/"); r.Header.Get("Strict-Transport-Security") != "" {
+		t.Error("HSTS over plain HTTP")
 	}
 }
