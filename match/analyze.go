@@ -7,17 +7,16 @@ import (
 	"github.com/innobridge/innobridge/zh"
 )
 
-// Terms are 64-bit keys. Han text gives character n-grams packed rune by
-// rune (21 bits each): a trigram r1<<42|r2<<21|r3 (≥ 2^55 since Han runes
-// are ≥ 0x3400), a bigram r1<<21|r2 (< 2^42) and a lone character r.
-// Latin and digit words are FNV-1a hashes with the top bit set.
+// Terms are 64-bit keys. Han text gives character bigrams packed rune by
+// rune (21 bits each), r1<<21|r2, and a lone character as itself. Latin
+// and digit words are FNV-1a hashes with the top bit set. (Trigrams were
+// tried: on the dev set they lowered every task, and they double the
+// postings.)
 const wordBit = uint64(1) << 63
 
-func gram2(a, b rune) uint64    { return uint64(a)<<21 | uint64(b) }
-func gram3(a, b, c rune) uint64 { return uint64(a)<<42 | uint64(b)<<21 | uint64(c) }
+func gram2(a, b rune) uint64 { return uint64(a)<<21 | uint64(b) }
 
-func isTrigram(k uint64) bool { return k&wordBit == 0 && k >= 1<<42 }
-func isBigram(k uint64) bool  { return k >= 1<<21 && k < 1<<42 }
+func isBigram(k uint64) bool { return k >= 1<<21 && k < 1<<42 }
 
 // keyText decodes a gram key; words are looked up by the caller.
 func keyText(k uint64) string {
@@ -25,7 +24,7 @@ func keyText(k uint64) string {
 		return ""
 	}
 	var rs []rune
-	for _, sh := range []uint{42, 21, 0} {
+	for _, sh := range []uint{21, 0} {
 		if r := rune(k >> sh & (1<<21 - 1)); r != 0 {
 			rs = append(rs, r)
 		}
@@ -49,17 +48,17 @@ type scanner struct {
 	words map[uint64]string // when non-nil, records the text of word keys
 }
 
-// scan calls emit for every n-gram (bigrams and trigrams of Han runs, a lone
-// Han character as itself) and every Latin/digit word of at least two
+// scan calls emit for every n-gram (bigrams of Han runs, a lone Han
+// character as itself) and every Latin/digit word of at least two
 // characters in s, after folding (zh.FoldRune).
 func (sc *scanner) scan(s string, emit func(uint64)) {
-	var p1, p2 rune // previous Han runes in the current run, 0 if none
+	var p1 rune // previous Han rune in the current run, 0 if none
 	run := 0
 	flushRun := func() {
 		if run == 1 {
 			emit(uint64(p1))
 		}
-		run, p1, p2 = 0, 0, 0
+		run, p1 = 0, 0
 	}
 	flushWord := func() {
 		if len(sc.word) >= 2 {
@@ -80,10 +79,7 @@ func (sc *scanner) scan(s string, emit func(uint64)) {
 			if run >= 1 {
 				emit(gram2(p1, r))
 			}
-			if run >= 2 {
-				emit(gram3(p2, p1, r))
-			}
-			p2, p1 = p1, r
+			p1 = r
 			run++
 			continue
 		}

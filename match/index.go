@@ -37,9 +37,9 @@ type Params struct {
 	BBody      float64 // length normalisation of the body field
 	HeadWeight float64 // weight of a head occurrence relative to the body
 	Bigram     float64 // weight of bigram terms
-	Trigram    float64 // weight of trigram terms
 	Word       float64 // weight of Latin/digit words and lone characters
-	Phrase     float64 // weight of phrase matches
+	Phrase     float64 // weight of matches of the query's keywords as phrases
+	SegPhrase  float64 // weight of phrases segmented from the query's text
 	Expand     int     // expansion terms taken from the best match; <0 disables
 	Related    float64 // weight of the second, document-to-document pass
 	MaxDF      float64 // grams in more than this share of listings are skipped (unless nothing else)
@@ -49,7 +49,7 @@ type Params struct {
 // DefaultParams are the tuned defaults.
 var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5,
-	Bigram: 1, Trigram: 1, Word: 1, Phrase: 1,
+	Bigram: 1, Word: 1, Phrase: 1, SegPhrase: 0.001,
 	Expand: 40, Related: 0.6, MaxDF: 0.3, Structured: 0.1,
 }
 
@@ -65,9 +65,9 @@ func (p Params) withDefaults() Params {
 	set(&p.BBody, d.BBody)
 	set(&p.HeadWeight, d.HeadWeight)
 	set(&p.Bigram, d.Bigram)
-	set(&p.Trigram, d.Trigram)
 	set(&p.Word, d.Word)
 	set(&p.Phrase, d.Phrase)
+	set(&p.SegPhrase, d.SegPhrase)
 	set(&p.Related, d.Related)
 	set(&p.MaxDF, d.MaxDF)
 	set(&p.Structured, d.Structured)

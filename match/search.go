@@ -72,6 +72,7 @@ type qterm struct {
 
 type phrase struct {
 	text  string
+	w     float32 // kind weight: Phrase for keywords, SegPhrase otherwise
 	mask  uint64
 	idf   float32
 	df    int
@@ -133,8 +134,6 @@ func idf(n, df int) float32 {
 
 func (ix *Index) kindWeight(k uint64) float64 {
 	switch {
-	case isTrigram(k):
-		return ix.p.Trigram
 	case isBigram(k):
 		return ix.p.Bigram
 	}
@@ -171,21 +170,25 @@ func (ix *Index) queryTerms(s *side, q *item) []qterm {
 	return out
 }
 
-// phrases returns the query's candidate phrases: its keywords, runs of one
-// to three segmented words, and known domain terms occurring in its text.
-func (ix *Index) phrases(q *item) []string {
+// phrases returns the query's candidate phrases: its keywords (weighted
+// Phrase), runs of one to three segmented words and known domain terms
+// occurring in its text (weighted SegPhrase).
+func (ix *Index) phrases(q *item) []phrase {
 	seen := map[string]bool{}
-	var out []string
+	var out []phrase
+	w := float32(ix.p.Phrase)
 	add := func(p string) {
-		if n := utf8.RuneCountInString(p); n < 2 || n > 16 || seen[p] {
+		n := utf8.RuneCountInString(p)
+		if n < 2 || n > 16 || seen[p] {
 			return
 		}
 		seen[p] = true
-		out = append(out, p)
+		out = append(out, phrase{text: p, w: w, runes: n})
 	}
 	for _, kw := range q.keywords {
 		add(zh.Fold(strings.TrimSpace(kw)))
 	}
+	w = float32(ix.p.SegPhrase)
 	texts := []string{zh.Fold(q.title), zh.Fold(q.desc)}
 	if ix.seg != nil {
 		for _, t := range texts {
@@ -248,16 +251,12 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	}
 	var phs []phrase
 	sc := &scanner{}
-	for _, ptext := range ix.phrases(q) {
+	for _, ph := range ix.phrases(q) {
 		var keys []uint64
-		sc.scan(ptext, func(k uint64) { keys = append(keys, k) })
-		hasTri := slices.ContainsFunc(keys, isTrigram)
+		sc.scan(ph.text, func(k uint64) { keys = append(keys, k) })
 		var m uint64
 		ok := len(keys) > 0
 		for _, key := range keys {
-			if hasTri && isBigram(key) {
-				continue
-			}
 			if _, in := tidOf[key]; !in {
 				ok = false
 				break
@@ -276,7 +275,8 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			m |= 1 << b
 		}
 		if ok {
-			phs = append(phs, phrase{text: ptext, mask: m, runes: utf8.RuneCountInString(ptext)})
+			ph.mask = m
+			phs = append(phs, ph)
 		}
 	}
 	// Remaining bits go to the rarest other terms (for explanations).
@@ -349,7 +349,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			}
 		}
 		for i := range phs {
-			phs[i].idf = idf(N, phs[i].df) * float32(p.Phrase)
+			phs[i].idf = idf(N, phs[i].df) * phs[i].w
 		}
 		for _, d := range acc.touched {
 			m, hm := acc.mask[d], acc.hmask[d]

@@ -77,8 +77,8 @@ func main() {
 		bb      = flag.Float64("bbody", 0, "")
 		hw      = flag.Float64("hw", 0, "head weight")
 		wbi     = flag.Float64("wbi", 0, "bigram weight")
-		wtri    = flag.Float64("wtri", 0, "trigram weight")
-		wph     = flag.Float64("wph", 0, "phrase weight")
+		wph     = flag.Float64("wph", 0, "keyword phrase weight")
+		wseg    = flag.Float64("wseg", 0, "segmented phrase weight")
 		exp     = flag.Int("exp", 0, "expansion terms (<0 off)")
 		rel     = flag.Float64("rel", 0, "related weight")
 		maxdf   = flag.Float64("maxdf", 0, "max df share")
@@ -90,7 +90,7 @@ func main() {
 		return
 	}
 	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw,
-		Bigram: *wbi, Trigram: *wtri, Phrase: *wph, Expand: *exp, Related: *rel, MaxDF: *maxdf}}
+		Bigram: *wbi, Phrase: *wph, SegPhrase: *wseg, Expand: *exp, Related: *rel, MaxDF: *maxdf}}
 	var es []engine
 	for _, name := range strings.Split(*engines, ",") {
 		switch name {
