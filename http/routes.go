@@ -5,6 +5,7 @@ package http
 func (s *Server) routes() {
 	s.handle("GET /healthz", s.handleHealth)
 	s.handle("GET /static/{file}", s.handleStatic)
+	s.handle("GET /static/fonts/{file}", s.handleFont)
 	s.handle("GET /{$}", s.handleHome)
 
 	// Pages. Lists answer in HTML, and in CSV, XLSX or JSON by suffix or
