@@ -214,6 +214,13 @@ func TestBrowserPhoneAndAccessibility(t *testing.T) {
 		if len(unlabelled) > 0 {
 			t.Errorf("%s has form controls without a label: %v", path, unlabelled)
 		}
+		foreign, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`performance.getEntriesByType('resource').map(e => e.name).filter(u => !u.startsWith(location.origin + '/'))`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(foreign) > 0 {
+			t.Errorf("%s loads resources from elsewhere (offline intranets cannot): %v", path, foreign)
+		}
 		lang, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
 		if err != nil {
 			t.Fatal(err)
@@ -221,6 +228,13 @@ func TestBrowserPhoneAndAccessibility(t *testing.T) {
 		if lang != "zh-CN" {
 			t.Errorf("%s: <html lang=%q>, want zh-CN", path, lang)
 		}
+	}
+	// The Chinese web font comes from the binary and is usable: the test
+	// machine may have no Chinese system font at all.
+	b.do("open the home page", chromedp.Navigate(m.URL+"/"))
+	ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.fonts.load('16px "Noto Sans SC"', '科技成果').then(fs => fs.length > 0)`, chromedp.EvalAwaitPromise))
+	if err != nil || !ok {
+		t.Errorf("the Noto Sans SC web font did not load for 科技成果: %v, %v", ok, err)
 	}
 	if errors.Is(b.ctx.Err(), context.DeadlineExceeded) {
 		t.Fatal("browser test ran out of time")
