@@ -1,0 +1,268 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/match"
+)
+
+// TrackMatch records where the pair of the demand demandExt and the
+// achievement achExt stands: it starts tracking the pair (as recommended,
+// or as upd says) or changes its status. Staff and members of either
+// party's organisation may do so; others get EFORBIDDEN, or ENOTFOUND if
+// they may not see both listings. A declined pair needs a reason (EINVALID)
+// and is not recommended again. Every change is audited.
+func (s *Matching) TrackMatch(ctx context.Context, demandExt, achExt string, upd innobridge.MatchUpdate) (*innobridge.Match, error) {
+	u, err := requireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.findDemand(ctx, demandExt)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.svc.FindAchievementByExternalID(ctx, achExt)
+	if err != nil {
+		return nil, err
+	}
+	if !u.IsStaff() && !ownsOrg(u, d.OwnerOrgID) && !ownsOrg(u, a.OwnerOrgID) {
+		return nil, innobridge.Errorf(innobridge.EFORBIDDEN, "只有对接双方或工作人员可以更新对接状态 (only the two parties or staff track a match)")
+	}
+	list, _, err := s.svc.Store.FindMatches(ctx, innobridge.MatchFilter{DemandIDs: []int64{d.ID}, AchievementIDs: []int64{a.ID}, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	next := innobridge.Match{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID, AchievementExt: a.ExternalID,
+		Status: innobridge.MatchRecommended, CreatedBy: u.ID}
+	if len(list) > 0 {
+		next = *list[0]
+	}
+	if upd.Status != nil {
+		next.Status = *upd.Status
+	}
+	if upd.Reason != nil {
+		next.Reason = *upd.Reason
+	}
+	if upd.Note != nil {
+		next.Note = strings.TrimSpace(*upd.Note)
+	}
+	if err := next.Validate(); err != nil {
+		return nil, err
+	}
+	key := d.ExternalID + "×" + a.ExternalID
+	detail := map[string]any{"status": next.Status}
+	if next.Reason != "" {
+		detail["reason"] = next.Reason
+	}
+	if len(list) == 0 {
+		if err := s.svc.Store.CreateMatch(ctx, &next); err != nil {
+			return nil, fmt.Errorf("TrackMatch(%q): %w", key, err)
+		}
+		return &next, s.svc.audit(ctx, "create", "match", key, detail)
+	}
+	out, err := s.svc.Store.UpdateMatch(ctx, next.ID, innobridge.MatchUpdate{Status: &next.Status, Reason: &next.Reason, Note: &next.Note})
+	if err != nil {
+		return nil, fmt.Errorf("TrackMatch(%q): %w", key, err)
+	}
+	return out, s.svc.audit(ctx, "update", "match", key, detail)
+}
+
+// findDemand finds a demand the caller may see, without auditing a view:
+// tracking a pair does not show the demand's text.
+func (s *Matching) findDemand(ctx context.Context, ext string) (*innobridge.Demand, error) {
+	list, _, err := s.svc.FindDemands(ctx, innobridge.ListingFilter{ExternalID: &ext, Limit: 1,
+		Statuses: innobridge.Statuses})
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, innobridge.Errorf(innobridge.ENOTFOUND, "需求不存在 (demand %q not found)", ext)
+	}
+	return list[0], nil
+}
+
+// FindMatches lists tracked pairs (staff only).
+func (s *Matching) FindMatches(ctx context.Context, f innobridge.MatchFilter) ([]*innobridge.Match, int, error) {
+	if _, err := requireStaff(ctx); err != nil {
+		return nil, 0, err
+	}
+	return s.svc.Store.FindMatches(ctx, f)
+}
+
+// CountMatches counts tracked pairs by status and declined pairs by reason
+// (staff only).
+func (s *Matching) CountMatches(ctx context.Context) (*innobridge.MatchCounts, error) {
+	if _, err := requireStaff(ctx); err != nil {
+		return nil, err
+	}
+	return s.svc.Store.CountMatches(ctx)
+}
+
+// DockingRequest says which demands a new docking list covers.
+type DockingRequest struct {
+	Name       string
+	Field      string // TechField code, or "" for all
+	Region     string // region code prefix, or "" for all
+	TopN       int    // matches per demand, 1–20 (default 5)
+	MaxDemands int    // demands taken, newest first, at most 500 (default 100)
+}
+
+// CreateDockingList (staff only) picks the published demands of r's field
+// and region, takes the top matches of each (leaving out declined pairs),
+// stores them as a list to review, and tracks each new pair as
+// recommended. Explanations keep only terms in the demands' public text
+// (title and teaser of a confidential demand), since a list goes out to
+// the parties.
+func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*innobridge.DockingList, error) {
+	u, err := requireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := innobridge.Validation{}
+	r.Name = strings.TrimSpace(r.Name)
+	if r.Name == "" {
+		v.Add("name", "required", "请填写清单名称 (name the list)")
+	}
+	if r.Field != "" {
+		if _, ok := innobridge.TechFieldByCode(r.Field); !ok {
+			v.Add("field", "unknown", "未知技术领域 %q (unknown technology field)", r.Field)
+		}
+	}
+	if r.TopN == 0 {
+		r.TopN = 5
+	}
+	if r.TopN < 1 || r.TopN > 20 {
+		v.Add("top_n", "range", "每个需求推荐1-20项 (1 to 20 matches per demand)")
+	}
+	if r.MaxDemands <= 0 || r.MaxDemands > 500 {
+		r.MaxDemands = min(max(r.MaxDemands, 100), 500)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.ensure(ctx); err != nil {
+		return nil, err
+	}
+	today := s.svc.today()
+	f := innobridge.ListingFilter{Statuses: []innobridge.Status{innobridge.StatusPublished}, ActiveOn: &today, Limit: r.MaxDemands}
+	if r.Field != "" {
+		f.Field = &r.Field
+	}
+	if r.Region != "" {
+		f.Region = &r.Region
+	}
+	demands, _, err := s.svc.Store.FindDemands(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	l := &innobridge.DockingList{Name: r.Name, Field: r.Field, Region: r.Region, TopN: r.TopN, CreatedBy: u.ID}
+	var newPairs []*innobridge.Match
+	for _, d := range demands {
+		declined, tracked, err := s.pairs(ctx, innobridge.MatchFilter{DemandIDs: []int64{d.ID}})
+		if err != nil {
+			return nil, err
+		}
+		res, err := s.ix.Search(ctx, d, r.TopN+len(declined))
+		if err != nil {
+			return nil, err
+		}
+		ids := s.ids(res, s.achID)
+		achs, _, err := s.svc.Store.FindAchievements(ctx, innobridge.ListingFilter{IDs: ids, Limit: len(ids) + 1})
+		if err != nil {
+			return nil, err
+		}
+		byExt := map[string]*innobridge.Achievement{}
+		for _, a := range achs {
+			byExt[a.ExternalID] = a
+		}
+		text := teaserText(d)
+		rank := 0
+		for _, res := range res {
+			a := byExt[res.ID]
+			if a == nil || declined[a.ID] || !s.indexable(&a.Listing) {
+				continue
+			}
+			rank++
+			l.Items = append(l.Items, &innobridge.DockingItem{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID,
+				AchievementExt: a.ExternalID, DemandTitle: d.Title, AchievementTitle: a.Title, Rank: rank, Score: res.Score,
+				Why: WhyLine(res.Why, text)})
+			if tracked[a.ID] == nil {
+				newPairs = append(newPairs, &innobridge.Match{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID,
+					AchievementExt: a.ExternalID, Status: innobridge.MatchRecommended, Score: res.Score, CreatedBy: u.ID})
+			}
+			if rank == r.TopN {
+				break
+			}
+		}
+	}
+	if err := s.svc.Store.CreateDockingList(ctx, l); err != nil {
+		return nil, fmt.Errorf("CreateDockingList(%q): %w", r.Name, err)
+	}
+	for _, m := range newPairs {
+		if err := s.svc.Store.CreateMatch(ctx, m); err != nil && innobridge.ErrorCode(err) != innobridge.ECONFLICT {
+			return nil, err
+		}
+	}
+	return l, s.svc.audit(ctx, "create", "docking_list", fmt.Sprint(l.ID),
+		map[string]any{"name": l.Name, "field": l.Field, "region": l.Region, "top_n": l.TopN, "demands": len(demands),
+			"pairs": len(l.Items), "new_pairs": len(newPairs)})
+}
+
+// WhyLine renders an explanation as one line for lists and exports,
+// keeping only the shared terms found in the folded text visible.
+func WhyLine(w match.Why, visible string) string {
+	var parts []string
+	if t := keepVisible(w.Matched, visible); len(t) > 0 {
+		parts = append(parts, "共同词："+strings.Join(t, "、"))
+	}
+	for _, f := range w.Fit {
+		mark := "✓"
+		if !f.OK {
+			mark = "✗"
+		}
+		parts = append(parts, mark+f.Detail)
+	}
+	return strings.Join(parts, "；")
+}
+
+// FindDockingLists lists docking lists, newest first (staff only).
+func (s *Matching) FindDockingLists(ctx context.Context, offset, limit int) ([]*innobridge.DockingList, int, error) {
+	if _, err := requireStaff(ctx); err != nil {
+		return nil, 0, err
+	}
+	return s.svc.Store.FindDockingLists(ctx, offset, limit)
+}
+
+// FindDockingListByID returns a list with its items (staff only).
+func (s *Matching) FindDockingListByID(ctx context.Context, id int64) (*innobridge.DockingList, error) {
+	if _, err := requireStaff(ctx); err != nil {
+		return nil, err
+	}
+	return s.svc.Store.FindDockingListByID(ctx, id)
+}
+
+// SetDockingItemState accepts or removes one pair of a list (staff only),
+// audited.
+func (s *Matching) SetDockingItemState(ctx context.Context, listID, itemID int64, st innobridge.DockingItemState) (*innobridge.DockingItem, error) {
+	if _, err := requireStaff(ctx); err != nil {
+		return nil, err
+	}
+	if !st.Valid() {
+		return nil, &innobridge.Error{Code: innobridge.EINVALID, Message: "invalid input",
+			Fields: map[string]innobridge.FieldError{"state": {Code: "unknown", Message: fmt.Sprintf("未知状态 %q (proposed, accepted or removed)", st)}}}
+	}
+	it, err := s.svc.Store.SetDockingItemState(ctx, listID, itemID, st)
+	if err != nil {
+		var e *innobridge.Error
+		if errors.As(err, &e) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("SetDockingItemState(%d, %d): %w", listID, itemID, err)
+	}
+	return it, s.svc.audit(ctx, "update", "docking_item", fmt.Sprintf("%d/%d", listID, itemID),
+		map[string]any{"state": st, "demand": it.DemandExt, "achievement": it.AchievementExt})
+}

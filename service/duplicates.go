@@ -1,0 +1,201 @@
+package service
+
+import (
+	"context"
+	"hash/fnv"
+	"math/bits"
+	"slices"
+	"sort"
+	"unicode"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/zh"
+)
+
+// DuplicatePair is two listings whose title and description are nearly the
+// same: the same achievement posted twice, or a copy.
+type DuplicatePair struct {
+	A          *innobridge.Listing `json:"a"`
+	B          *innobridge.Listing `json:"b"`
+	Similarity float64             `json:"similarity"` // Jaccard similarity of their character 3-gram sets, 0–1
+}
+
+// DefaultDuplicateThreshold is the similarity from which two listings are
+// shown as near-duplicates.
+const DefaultDuplicateThreshold = 0.6
+
+// minhash parameters: 64 hashes in 16 bands of 4 rows find pairs of
+// similarity 0.6 with probability ≈ 0.9 and of 0.3 with ≈ 0.12.
+const (
+	mhHashes = 64
+	mhBands  = 16
+	mhRows   = mhHashes / mhBands
+)
+
+// FindDuplicates (staff only) returns the pairs of published or draft
+// listings of kind ("achievements" or "demands") whose title and
+// description are at least threshold similar, most similar first, at most
+// limit pairs. Candidates come from minhash with locality-sensitive
+// hashing; each is confirmed on the exact 3-gram sets.
+func (s *Service) FindDuplicates(ctx context.Context, kind string, threshold float64, limit int) ([]*DuplicatePair, error) {
+	if _, err := requireStaff(ctx); err != nil {
+		return nil, err
+	}
+	if threshold <= 0 || threshold > 1 {
+		threshold = DefaultDuplicateThreshold
+	}
+	if limit <= 0 {
+		limit = 200
+	}
+	var listings []*innobridge.Listing
+	f := innobridge.ListingFilter{Statuses: []innobridge.Status{innobridge.StatusPublished, innobridge.StatusDraft}, Limit: pageSize}
+	for off := 0; ; off += pageSize {
+		f.Offset = off
+		var n int
+		switch kind {
+		case "demands":
+			ds, _, err := s.Store.FindDemands(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range ds {
+				l := d.Listing
+				l.Description = d.Teaser + "\n" + d.Description
+				listings = append(listings, &l)
+			}
+			n = len(ds)
+		default:
+			as, _, err := s.Store.FindAchievements(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range as {
+				listings = append(listings, &a.Listing)
+			}
+			n = len(as)
+		}
+		if n < pageSize {
+			break
+		}
+	}
+	sets := make([][]uint64, len(listings))
+	buckets := map[uint64][]int32{}
+	for i, l := range listings {
+		sets[i] = shingles(l.Title + "\n" + l.Description)
+		if len(sets[i]) == 0 {
+			continue
+		}
+		sig := minhash(sets[i])
+		for b := 0; b < mhBands; b++ {
+			h := uint64(b+1) * 0x9e3779b97f4a7c15
+			for _, v := range sig[b*mhRows : (b+1)*mhRows] {
+				h = mix(h ^ v)
+			}
+			buckets[h] = append(buckets[h], int32(i))
+		}
+	}
+	seen := map[[2]int32]bool{}
+	var out []*DuplicatePair
+	for _, ids := range buckets {
+		if len(ids) > 200 { // a degenerate bucket (boilerplate text) is skipped
+			continue
+		}
+		for x := 0; x < len(ids); x++ {
+			for y := x + 1; y < len(ids); y++ {
+				p := [2]int32{min(ids[x], ids[y]), max(ids[x], ids[y])}
+				if seen[p] {
+					continue
+				}
+				seen[p] = true
+				if sim := jaccard(sets[p[0]], sets[p[1]]); sim >= threshold {
+					out = append(out, &DuplicatePair{A: listings[p[0]], B: listings[p[1]], Similarity: sim})
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Similarity != out[j].Similarity {
+			return out[i].Similarity > out[j].Similarity
+		}
+		return out[i].A.ExternalID < out[j].A.ExternalID
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	for _, p := range out {
+		// Staff read duplicates by title; confidential text stays out.
+		for _, l := range []*innobridge.Listing{p.A, p.B} {
+			l.Description, l.SearchText = "", ""
+		}
+	}
+	return out, nil
+}
+
+// shingles returns the sorted, distinct hashes of the character 3-grams of
+// the folded letters and digits of s.
+func shingles(s string) []uint64 {
+	var rs []rune
+	for _, r := range zh.Fold(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			rs = append(rs, r)
+		}
+	}
+	if len(rs) < 3 {
+		return nil
+	}
+	out := make([]uint64, 0, len(rs)-2)
+	h := fnv.New64a()
+	for i := 0; i+3 <= len(rs); i++ {
+		h.Reset()
+		h.Write([]byte(string(rs[i : i+3])))
+		out = append(out, h.Sum64())
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// mix is the splitmix64 finaliser.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+func minhash(set []uint64) [mhHashes]uint64 {
+	var sig [mhHashes]uint64
+	for i := range sig {
+		sig[i] = ^uint64(0)
+	}
+	for _, v := range set {
+		for i := range sig {
+			if h := mix(v ^ bits.RotateLeft64(0x9e3779b97f4a7c15, i)*uint64(i+1)); h < sig[i] {
+				sig[i] = h
+			}
+		}
+	}
+	return sig
+}
+
+// jaccard is |a∩b|/|a∪b| of two sorted sets.
+func jaccard(a, b []uint64) float64 {
+	i, j, inter := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	union := len(a) + len(b) - inter
+	if union == 0 {
+		return 0
+	}
+	return float64(inter) / float64(union)
+}

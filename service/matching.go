@@ -1,0 +1,474 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/match"
+	"github.com/innobridge/innobridge/zh"
+)
+
+// Matching keeps the matching engine's in-memory index current with the
+// store and answers recommendations with what the caller may see.
+//
+// The index holds every published, unexpired achievement and demand,
+// confidential text included: a demand is matched on its full text. What
+// leaves this type never carries that text: a recommended demand comes as
+// FindDemands returns it to the caller (redacted unless public or the
+// caller's own), and the explanation keeps only terms that appear in the
+// text the caller sees of each listing involved.
+//
+// The index is built on first use (or by Run at start), updated at once
+// when the service changes a listing (OnListingChange), and refreshed from
+// the store's updated_at every Run interval, which picks up imports,
+// changes made by other instances on the same database, and expiry.
+type Matching struct {
+	svc *Service
+	ix  *match.Index
+
+	buildMu sync.Mutex // held while building
+	built   bool
+
+	mu      sync.Mutex
+	achID   map[string]int64 // external id → id of indexed achievements
+	demID   map[string]int64
+	expires map[string]innobridge.Date // "a:"/"d:" + external id → expiry of indexed listings
+	since   time.Time                  // last refresh
+}
+
+// NewMatching returns a Matching over svc's store and hooks it into svc's
+// OnListingChange (after any hook already set).
+func NewMatching(svc *Service, opts match.Options) *Matching {
+	m := &Matching{svc: svc, ix: match.New(opts), achID: map[string]int64{}, demID: map[string]int64{},
+		expires: map[string]innobridge.Date{}}
+	prev := svc.OnListingChange
+	svc.OnListingChange = func(kind string, id int64) {
+		if prev != nil {
+			prev(kind, id)
+		}
+		m.listingChanged(kind, id)
+	}
+	return m
+}
+
+// Index returns the engine's index.
+func (m *Matching) Index() *match.Index { return m.ix }
+
+// pageSize is how many listings a build or refresh reads per query.
+const pageSize = 5000
+
+// ensure builds the index from the store unless it has been built.
+func (m *Matching) ensure(ctx context.Context) error {
+	m.buildMu.Lock()
+	defer m.buildMu.Unlock()
+	if m.built {
+		return nil
+	}
+	start := m.svc.Now()
+	today := innobridge.NewDate(start)
+	f := innobridge.ListingFilter{Statuses: []innobridge.Status{innobridge.StatusPublished}, ActiveOn: &today}
+	if err := m.load(ctx, f); err != nil {
+		return fmt.Errorf("building the match index: %w", err)
+	}
+	m.mu.Lock()
+	m.since = start
+	m.mu.Unlock()
+	m.built = true
+	na, nd := m.ix.Len()
+	m.svc.Logger.InfoContext(ctx, "match index built", slog.Int("achievements", na), slog.Int("demands", nd),
+		slog.Duration("took", m.svc.Now().Sub(start)))
+	return nil
+}
+
+// load reads every listing f selects, page by page, into the index.
+func (m *Matching) load(ctx context.Context, f innobridge.ListingFilter) error {
+	f.Limit, f.Sort = pageSize, "recent"
+	for off := 0; ; off += pageSize {
+		f.Offset = off
+		as, _, err := m.svc.Store.FindAchievements(ctx, f)
+		if err != nil {
+			return err
+		}
+		if err := m.putAchievements(ctx, as); err != nil {
+			return err
+		}
+		if len(as) < pageSize {
+			break
+		}
+	}
+	for off := 0; ; off += pageSize {
+		f.Offset = off
+		ds, _, err := m.svc.Store.FindDemands(ctx, f)
+		if err != nil {
+			return err
+		}
+		if err := m.putDemands(ctx, ds); err != nil {
+			return err
+		}
+		if len(ds) < pageSize {
+			break
+		}
+	}
+	return nil
+}
+
+func (m *Matching) indexable(l *innobridge.Listing) bool {
+	return l.Status == innobridge.StatusPublished && !l.Expired(m.svc.today())
+}
+
+// putAchievements indexes the active ones of as and removes the others.
+func (m *Matching) putAchievements(ctx context.Context, as []*innobridge.Achievement) error {
+	var add []*innobridge.Achievement
+	m.mu.Lock()
+	for _, a := range as {
+		if m.indexable(&a.Listing) {
+			add = append(add, a)
+			m.achID[a.ExternalID] = a.ID
+			m.track("a:"+a.ExternalID, a.ExpiresAt)
+		} else if _, ok := m.achID[a.ExternalID]; ok {
+			delete(m.achID, a.ExternalID)
+			delete(m.expires, "a:"+a.ExternalID)
+			m.ix.RemoveAchievement(a.ExternalID)
+		}
+	}
+	m.mu.Unlock()
+	return m.ix.AddAchievements(ctx, add)
+}
+
+// putDemands indexes the active ones of ds (full text) and removes the
+// others.
+func (m *Matching) putDemands(ctx context.Context, ds []*innobridge.Demand) error {
+	var add []*innobridge.Demand
+	m.mu.Lock()
+	for _, d := range ds {
+		if m.indexable(&d.Listing) {
+			add = append(add, d)
+			m.demID[d.ExternalID] = d.ID
+			m.track("d:"+d.ExternalID, d.ExpiresAt)
+		} else if _, ok := m.demID[d.ExternalID]; ok {
+			delete(m.demID, d.ExternalID)
+			delete(m.expires, "d:"+d.ExternalID)
+			m.ix.RemoveDemand(d.ExternalID)
+		}
+	}
+	m.mu.Unlock()
+	return m.ix.AddDemands(ctx, add)
+}
+
+func (m *Matching) track(key string, exp *innobridge.Date) {
+	if exp == nil {
+		delete(m.expires, key)
+	} else {
+		m.expires[key] = *exp
+	}
+}
+
+// listingChanged re-reads one listing after the service changed it.
+func (m *Matching) listingChanged(kind string, id int64) {
+	m.buildMu.Lock()
+	built := m.built
+	m.buildMu.Unlock()
+	if !built {
+		return // the build will read it
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var err error
+	switch kind {
+	case "achievement":
+		var a *innobridge.Achievement
+		if a, err = m.svc.Store.FindAchievementByID(ctx, id); err == nil {
+			err = m.putAchievements(ctx, []*innobridge.Achievement{a})
+		}
+	case "demand":
+		var d *innobridge.Demand
+		if d, err = m.svc.Store.FindDemandByID(ctx, id); err == nil {
+			err = m.putDemands(ctx, []*innobridge.Demand{d})
+		}
+	}
+	if err != nil {
+		m.svc.Logger.Error("match index update failed", slog.String("kind", kind), slog.Int64("id", id), slog.Any("err", err))
+	}
+}
+
+// Refresh brings the index up to date with the store: listings changed
+// since the last refresh (by any writer: imports, other instances) are
+// re-read, and listings that have expired since are dropped.
+func (m *Matching) Refresh(ctx context.Context) error {
+	if err := m.ensure(ctx); err != nil {
+		return err
+	}
+	start := m.svc.Now()
+	m.mu.Lock()
+	since := m.since.Add(-5 * time.Second) // clocks of other writers may lag a little
+	m.mu.Unlock()
+	if err := m.load(ctx, innobridge.ListingFilter{UpdatedSince: &since}); err != nil {
+		return fmt.Errorf("refreshing the match index: %w", err)
+	}
+	today := innobridge.NewDate(start)
+	m.mu.Lock()
+	for key, exp := range m.expires {
+		if !exp.Before(today.Time) {
+			continue
+		}
+		kind, ext, _ := strings.Cut(key, ":")
+		if kind == "a" {
+			m.ix.RemoveAchievement(ext)
+			delete(m.achID, ext)
+		} else {
+			m.ix.RemoveDemand(ext)
+			delete(m.demID, ext)
+		}
+		delete(m.expires, key)
+	}
+	m.since = start
+	m.mu.Unlock()
+	return nil
+}
+
+// Run builds the index, then refreshes it every interval until ctx ends.
+func (m *Matching) Run(ctx context.Context, every time.Duration) {
+	if err := m.ensure(ctx); err != nil && ctx.Err() == nil {
+		m.svc.Logger.ErrorContext(ctx, "match index build failed", slog.Any("err", err))
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := m.Refresh(ctx); err != nil && ctx.Err() == nil {
+				m.svc.Logger.ErrorContext(ctx, "match index refresh failed", slog.Any("err", err))
+			}
+		}
+	}
+}
+
+// Recommendation is one recommended listing with the reasons, as the
+// caller may see them.
+type Recommendation struct {
+	Achievement *innobridge.Achievement `json:"achievement,omitempty"` // for a demand
+	Demand      *innobridge.Demand      `json:"demand,omitempty"`      // for an achievement
+	Score       float64                 `json:"score"`
+	Why         match.Why               `json:"why"`
+	// Tracked is the pair's docking status, shown to staff and to the two
+	// parties only.
+	Tracked *innobridge.Match `json:"tracked,omitempty"`
+}
+
+// MaxRecommendations caps k.
+const MaxRecommendations = 50
+
+// AchievementsForDemand recommends up to k achievements for the demand
+// with external id ext (推荐成果), best first, leaving out pairs declined
+// before. ENOTFOUND if the caller may not see the demand.
+func (s *Matching) AchievementsForDemand(ctx context.Context, ext string, k int) ([]*Recommendation, error) {
+	u := innobridge.UserFromContext(ctx)
+	d, err := s.svc.FindDemandByExternalID(ctx, ext) // authorises (and audits a confidential view)
+	if err != nil {
+		return nil, err
+	}
+	full, err := s.svc.Store.FindDemandByID(ctx, d.ID) // match on the full text
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensure(ctx); err != nil {
+		return nil, err
+	}
+	k = clampK(k)
+	declined, tracked, err := s.pairs(ctx, innobridge.MatchFilter{DemandIDs: []int64{d.ID}})
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.ix.Search(ctx, full, k+len(declined)+10)
+	if err != nil {
+		return nil, err
+	}
+	ids := s.ids(res, s.achID)
+	list, _, err := s.svc.FindAchievements(ctx, innobridge.ListingFilter{IDs: ids, Limit: len(ids) + 1})
+	if err != nil {
+		return nil, err
+	}
+	byExt := map[string]*innobridge.Achievement{}
+	for _, a := range list {
+		byExt[a.ExternalID] = a
+	}
+	// The caller sees the demand as d: full, or title and teaser only.
+	qText := visibleDemandText(d)
+	party := u.IsStaff() || ownsOrg(u, d.OwnerOrgID)
+	var out []*Recommendation
+	for _, r := range res {
+		a := byExt[r.ID]
+		if a == nil || declined[a.ID] {
+			continue
+		}
+		why := r.Why
+		why.Matched = keepVisible(why.Matched, qText)
+		if _, ok := byExt[why.Anchor]; !ok {
+			why.Anchor, why.Related = "", nil
+		}
+		rec := &Recommendation{Achievement: a, Score: r.Score, Why: why}
+		if party || ownsOrg(u, a.OwnerOrgID) {
+			rec.Tracked = tracked[a.ID]
+		}
+		out = append(out, rec)
+		if len(out) == k {
+			break
+		}
+	}
+	return out, nil
+}
+
+// DemandsForAchievement recommends up to k demands the achievement with
+// external id ext may serve (潜在需求方), best first. Demands the caller may
+// not see are left out; confidential ones come redacted, and the
+// explanation names only terms in what the caller sees of them.
+func (s *Matching) DemandsForAchievement(ctx context.Context, ext string, k int) ([]*Recommendation, error) {
+	u := innobridge.UserFromContext(ctx)
+	a, err := s.svc.FindAchievementByExternalID(ctx, ext)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensure(ctx); err != nil {
+		return nil, err
+	}
+	k = clampK(k)
+	declined, tracked, err := s.pairs(ctx, innobridge.MatchFilter{AchievementIDs: []int64{a.ID}})
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.ix.DemandsFor(ctx, a, k+len(declined)+10)
+	if err != nil {
+		return nil, err
+	}
+	ids := s.ids(res, s.demID)
+	if anchor := anchorOf(res); anchor != "" {
+		s.mu.Lock()
+		if id, ok := s.demID[anchor]; ok {
+			ids = append(ids, id)
+		}
+		s.mu.Unlock()
+	}
+	// FindDemands applies the caller's rights: private demands of others
+	// are not returned, confidential ones come redacted.
+	list, _, err := s.svc.FindDemands(ctx, innobridge.ListingFilter{IDs: ids, Limit: len(ids) + 1})
+	if err != nil {
+		return nil, err
+	}
+	byExt := map[string]*innobridge.Demand{}
+	for _, d := range list {
+		byExt[d.ExternalID] = d
+	}
+	party := u.IsStaff() || ownsOrg(u, a.OwnerOrgID)
+	var out []*Recommendation
+	for _, r := range res {
+		d := byExt[r.ID]
+		if d == nil || declined[d.ID] {
+			continue
+		}
+		why := r.Why
+		text := visibleDemandText(d)
+		why.Matched = keepVisible(why.Matched, text)
+		if anchor := byExt[why.Anchor]; anchor != nil {
+			why.Related = keepVisible(why.Related, text, visibleDemandText(anchor))
+		} else {
+			why.Anchor, why.Related = "", nil
+		}
+		rec := &Recommendation{Demand: d, Score: r.Score, Why: why}
+		if party || ownsOrg(u, d.OwnerOrgID) {
+			rec.Tracked = tracked[d.ID]
+		}
+		out = append(out, rec)
+		if len(out) == k {
+			break
+		}
+	}
+	return out, nil
+}
+
+func clampK(k int) int {
+	if k <= 0 {
+		return 10
+	}
+	return min(k, MaxRecommendations)
+}
+
+func anchorOf(res []match.Result) string {
+	for _, r := range res {
+		if r.Why.Anchor != "" {
+			return r.Why.Anchor
+		}
+	}
+	return ""
+}
+
+// ids maps the results' external ids to ids.
+func (s *Matching) ids(res []match.Result, byExt map[string]int64) []int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]int64, 0, len(res))
+	for _, r := range res {
+		if id, ok := byExt[r.ID]; ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// pairs returns the tracked pairs f selects: the other side's ids of the
+// declined ones, and every pair by the other side's id.
+func (s *Matching) pairs(ctx context.Context, f innobridge.MatchFilter) (declined map[int64]bool, tracked map[int64]*innobridge.Match, err error) {
+	list, _, err := s.svc.Store.FindMatches(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	declined, tracked = map[int64]bool{}, map[int64]*innobridge.Match{}
+	for _, m := range list {
+		other := m.AchievementID
+		if len(f.AchievementIDs) > 0 {
+			other = m.DemandID
+		}
+		tracked[other] = m
+		if m.Status == innobridge.MatchDeclined {
+			declined[other] = true
+		}
+	}
+	return declined, tracked, nil
+}
+
+// visibleDemandText is the text of d as its reader sees it: everything, or
+// for a redacted demand the title and teaser only.
+func visibleDemandText(d *innobridge.Demand) string {
+	if d.Hidden || d.Confidentiality != innobridge.ConfPublic && d.Description == "" {
+		return zh.Fold(d.Title + "\n" + d.Teaser)
+	}
+	return zh.Fold(d.Title + "\n" + d.Teaser + "\n" + d.Description + "\n" + strings.Join(d.Keywords, "\n"))
+}
+
+// teaserText is the text of d anyone who may list it sees.
+func teaserText(d *innobridge.Demand) string {
+	if d.Confidentiality == innobridge.ConfPublic {
+		return visibleDemandText(d)
+	}
+	return zh.Fold(d.Title + "\n" + d.Teaser)
+}
+
+// keepVisible keeps the terms found in every one of the folded texts.
+func keepVisible(terms []string, texts ...string) []string {
+	return slices.DeleteFunc(slices.Clone(terms), func(t string) bool {
+		t = zh.Fold(t)
+		for _, x := range texts {
+			if !strings.Contains(x, t) {
+				return true
+			}
+		}
+		return false
+	})
+}
