@@ -45,6 +45,13 @@ func (s *Service) Login(ctx context.Context, username, password string) (*innobr
 		return nil, nil, fmt.Errorf("Login(%q): %w", username, err)
 	}
 	if !ok {
+		// Count under a lock from a fresh read, so that guesses sent in
+		// parallel are all counted.
+		s.loginMu.Lock()
+		defer s.loginMu.Unlock()
+		if fresh, err := s.Store.FindUserByID(ctx, u.ID); err == nil {
+			u = fresh
+		}
 		failed := u.FailedLogins + 1
 		upd := innobridge.UserUpdate{FailedLogins: &failed}
 		detail := fmt.Sprintf("failed %d", failed)

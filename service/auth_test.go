@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -269,4 +270,19 @@ func TestCreateUser(t *testing.T) {
 		_, err := f.svc.CreateUser(as(f.admin), nu)
 		wantCode(t, err, innobridge.ECONFLICT)
 	})
+}
+
+// TestLoginLockoutConcurrent checks that failures sent in parallel are all
+// counted: otherwise an attacker who guesses concurrently is never locked out.
+func TestLoginLockoutConcurrent(t *testing.T) {
+	f := newFixture(t)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			_, _, _ = f.svc.Login(context.Background(), "ent1", "Wrong#Passw0rd")
+		})
+	}
+	wg.Wait()
+	_, _, err := f.svc.Login(context.Background(), "ent1", password)
+	wantCode(t, err, innobridge.ELOCKED)
 }

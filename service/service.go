@@ -59,7 +59,8 @@ type Service struct {
 	OnListingChange func(kind string, id int64)
 
 	dummyOnce sync.Once
-	dummy     string // see dummyHash
+	dummy     string     // see dummyHash
+	loginMu   sync.Mutex // serialises the counting of failed logins
 }
 
 // New returns a Service with DefaultConfig and the real clock.
