@@ -26,16 +26,20 @@ func (s *Store) FindMatches(ctx context.Context, f innobridge.MatchFilter) (_ []
 	defer wrap(&err, "FindMatches(%+v)", f)
 	q := &selectQuery{cols: matchCols, from: matchFrom, order: "m.updated_at DESC, m.id DESC", offset: f.Offset, limit: f.Limit}
 	if len(f.IDs) > 0 {
-		q.and(inList("m.id", f.IDs))
+		cond, args := inList("m.id", f.IDs)
+		q.and(cond, args...)
 	}
 	if len(f.DemandIDs) > 0 {
-		q.and(inList("m.demand_id", f.DemandIDs))
+		cond, args := inList("m.demand_id", f.DemandIDs)
+		q.and(cond, args...)
 	}
 	if len(f.AchievementIDs) > 0 {
-		q.and(inList("m.achievement_id", f.AchievementIDs))
+		cond, args := inList("m.achievement_id", f.AchievementIDs)
+		q.and(cond, args...)
 	}
 	if len(f.Statuses) > 0 {
-		q.and(inList("m.status", f.Statuses))
+		cond, args := inList("m.status", strs(f.Statuses))
+		q.and(cond, args...)
 	}
 	return findPage(ctx, s.reader(), q, matchDest)
 }

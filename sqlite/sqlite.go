@@ -222,7 +222,8 @@ func constraint(err error) (sqldb.Violation, bool) {
 	detail = strings.TrimSpace(detail)
 	if kind == "check" {
 		table, _, _ := strings.Cut(detail, "_")
-		for _, t := range []string{"organizations", "users", "achievements", "demands", "sessions"} {
+		for _, t := range []string{"organizations", "users", "achievements", "demands", "sessions",
+			"matches", "docking_lists", "docking_items"} {
 			if strings.HasPrefix(detail, t+"_") {
 				table = t
 			}
