@@ -68,6 +68,8 @@ func Run(t *testing.T, b Backend) {
 		{"Demand", demandTests},
 		{"Audit", auditTests},
 		{"Import", importTests},
+		{"Match", matchTests},
+		{"DockingList", dockingTests},
 		{"Schema", schemaTests},
 		{"Concurrency", concurrencyTests},
 	}
