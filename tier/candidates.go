@@ -72,14 +72,15 @@ func Candidates(cat *policy.Catalog, ents []*innobridge.Indicators, rule string,
 		}
 		slots[i] = &c
 	})
-	var out []Candidate
+	// Sort pointers, not the (large) candidates themselves.
+	kept := slots[:0]
 	for _, c := range slots {
 		if c != nil {
-			out = append(out, *c)
+			kept = append(kept, c)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := &out[i].Result, &out[j].Result
+	sort.SliceStable(kept, func(i, j int) bool {
+		a, b := &kept[i].Result, &kept[j].Result
 		if a.Distance != b.Distance {
 			return a.Distance < b.Distance
 		}
@@ -89,10 +90,14 @@ func Candidates(cat *policy.Catalog, ents []*innobridge.Indicators, rule string,
 		if sa, sb := score(a), score(b); sa != sb {
 			return sa > sb
 		}
-		return out[i].ID < out[j].ID
+		return kept[i].ID < kept[j].ID
 	})
-	if opt.Limit > 0 && len(out) > opt.Limit {
-		out = out[:opt.Limit]
+	if opt.Limit > 0 && len(kept) > opt.Limit {
+		kept = kept[:opt.Limit]
+	}
+	out := make([]Candidate, len(kept))
+	for i, c := range kept {
+		out[i] = *c
 	}
 	return out, nil
 }
