@@ -166,11 +166,12 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.ix.Search(ctx, d, r.TopN+len(declined))
+		g := s.cur()
+		res, err := g.ix.Search(ctx, d, r.TopN+len(declined))
 		if err != nil {
 			return nil, err
 		}
-		ids := s.ids(res, s.achID)
+		ids := s.ids(res, g.achID)
 		achs, _, err := s.svc.Store.FindAchievements(ctx, innobridge.ListingFilter{IDs: ids, Limit: len(ids) + 1})
 		if err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/innobridge/innobridge"
@@ -29,24 +30,42 @@ import (
 // the store's updated_at every Run interval, which picks up imports,
 // changes made by other instances on the same database, and expiry.
 type Matching struct {
-	svc *Service
-	ix  *match.Index
+	svc  *Service
+	opts match.Options
 
-	buildMu sync.Mutex // held while building
+	buildMu sync.Mutex // serialises builds
 	built   bool
+	busy    atomic.Bool // a background rebuild is running
 
-	mu      sync.Mutex
-	achID   map[string]int64 // external id → id of indexed achievements
-	demID   map[string]int64
-	expires map[string]innobridge.Date // "a:"/"d:" + external id → expiry of indexed listings
-	since   time.Time                  // last refresh
+	mu    sync.Mutex // guards gen (and its maps) and since
+	gen   *generation
+	since time.Time // last refresh
+}
+
+// generation is one index and what the service keeps beside it. The
+// engine leaves a replaced or removed listing's postings behind until it
+// compacts, which skews document frequencies in a small or much-edited
+// index; when churn grows past a tenth of the listings, a new generation
+// is built from the store and swapped in.
+type generation struct {
+	ix      *match.Index
+	achID   map[string]int64           // external id → id of indexed achievements
+	demID   map[string]int64           // and demands
+	updated map[string]time.Time       // "a:"/"d:" + external id → UpdatedAt as indexed
+	expires map[string]innobridge.Date // the same keys → expiry, for listings that expire
+	churn   int                        // listings replaced or removed since the build
+}
+
+func (m *Matching) newGeneration() *generation {
+	return &generation{ix: match.New(m.opts), achID: map[string]int64{}, demID: map[string]int64{},
+		updated: map[string]time.Time{}, expires: map[string]innobridge.Date{}}
 }
 
 // NewMatching returns a Matching over svc's store and hooks it into svc's
 // OnListingChange (after any hook already set).
 func NewMatching(svc *Service, opts match.Options) *Matching {
-	m := &Matching{svc: svc, ix: match.New(opts), achID: map[string]int64{}, demID: map[string]int64{},
-		expires: map[string]innobridge.Date{}}
+	m := &Matching{svc: svc, opts: opts}
+	m.gen = m.newGeneration()
 	prev := svc.OnListingChange
 	svc.OnListingChange = func(kind string, id int64) {
 		if prev != nil {
@@ -57,8 +76,15 @@ func NewMatching(svc *Service, opts match.Options) *Matching {
 	return m
 }
 
-// Index returns the engine's index.
-func (m *Matching) Index() *match.Index { return m.ix }
+// cur returns the current generation.
+func (m *Matching) cur() *generation {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.gen
+}
+
+// Index returns the engine's current index.
+func (m *Matching) Index() *match.Index { return m.cur().ix }
 
 // pageSize is how many listings a build or refresh reads per query.
 const pageSize = 5000
@@ -70,24 +96,73 @@ func (m *Matching) ensure(ctx context.Context) error {
 	if m.built {
 		return nil
 	}
+	if err := m.rebuildLocked(ctx); err != nil {
+		return err
+	}
+	m.built = true
+	return nil
+}
+
+// rebuildLocked builds a new generation from the store and swaps it in,
+// then catches up with what changed during the build. buildMu is held.
+func (m *Matching) rebuildLocked(ctx context.Context) error {
 	start := m.svc.Now()
 	today := innobridge.NewDate(start)
+	g := m.newGeneration()
 	f := innobridge.ListingFilter{Statuses: []innobridge.Status{innobridge.StatusPublished}, ActiveOn: &today}
-	if err := m.load(ctx, f); err != nil {
+	if err := m.load(ctx, g, f); err != nil {
 		return fmt.Errorf("building the match index: %w", err)
 	}
+	g.churn = 0
 	m.mu.Lock()
-	m.since = start
+	m.gen, m.since = g, start
 	m.mu.Unlock()
-	m.built = true
-	na, nd := m.ix.Len()
+	if m.built {
+		since := start.Add(-5 * time.Second)
+		if err := m.load(ctx, g, innobridge.ListingFilter{UpdatedSince: &since}); err != nil {
+			return fmt.Errorf("building the match index: %w", err)
+		}
+	}
+	na, nd := g.ix.Len()
 	m.svc.Logger.InfoContext(ctx, "match index built", slog.Int("achievements", na), slog.Int("demands", nd),
 		slog.Duration("took", m.svc.Now().Sub(start)))
 	return nil
 }
 
-// load reads every listing f selects, page by page, into the index.
-func (m *Matching) load(ctx context.Context, f innobridge.ListingFilter) error {
+// maybeRebuild starts a new generation when churn has grown: at once when
+// the index is small, in the background when it is large.
+func (m *Matching) maybeRebuild(ctx context.Context, g *generation) {
+	m.mu.Lock()
+	live := len(g.achID) + len(g.demID)
+	stale := g.churn*10 > live && m.gen == g
+	m.mu.Unlock()
+	if !stale {
+		return
+	}
+	rebuild := func(ctx context.Context) {
+		m.buildMu.Lock()
+		defer m.buildMu.Unlock()
+		if m.cur() != g { // someone else rebuilt meanwhile
+			return
+		}
+		if err := m.rebuildLocked(ctx); err != nil {
+			m.svc.Logger.ErrorContext(ctx, "match index rebuild failed", slog.Any("err", err))
+		}
+	}
+	if live < 20000 {
+		rebuild(ctx)
+		return
+	}
+	if m.busy.CompareAndSwap(false, true) {
+		go func() {
+			defer m.busy.Store(false)
+			rebuild(context.WithoutCancel(ctx))
+		}()
+	}
+}
+
+// load reads every listing f selects, page by page, into g.
+func (m *Matching) load(ctx context.Context, g *generation, f innobridge.ListingFilter) error {
 	f.Limit, f.Sort = pageSize, "recent"
 	for off := 0; ; off += pageSize {
 		f.Offset = off
@@ -95,7 +170,7 @@ func (m *Matching) load(ctx context.Context, f innobridge.ListingFilter) error {
 		if err != nil {
 			return err
 		}
-		if err := m.putAchievements(ctx, as); err != nil {
+		if err := m.putAchievements(ctx, g, as); err != nil {
 			return err
 		}
 		if len(as) < pageSize {
@@ -108,7 +183,7 @@ func (m *Matching) load(ctx context.Context, f innobridge.ListingFilter) error {
 		if err != nil {
 			return err
 		}
-		if err := m.putDemands(ctx, ds); err != nil {
+		if err := m.putDemands(ctx, g, ds); err != nil {
 			return err
 		}
 		if len(ds) < pageSize {
@@ -122,51 +197,77 @@ func (m *Matching) indexable(l *innobridge.Listing) bool {
 	return l.Status == innobridge.StatusPublished && !l.Expired(m.svc.today())
 }
 
+// put records listing l under key in g's maps and reports whether the
+// index must (re)read it; remove reports whether it must drop it. mu is
+// held.
+func (g *generation) put(key string, l *innobridge.Listing) bool {
+	old, ok := g.updated[key]
+	if ok && old.Equal(l.UpdatedAt) {
+		return false // indexed as it is
+	}
+	if ok {
+		g.churn++
+	}
+	g.updated[key] = l.UpdatedAt
+	if l.ExpiresAt == nil {
+		delete(g.expires, key)
+	} else {
+		g.expires[key] = *l.ExpiresAt
+	}
+	return true
+}
+
+func (g *generation) remove(key string) bool {
+	if _, ok := g.updated[key]; !ok {
+		return false
+	}
+	g.churn++
+	delete(g.updated, key)
+	delete(g.expires, key)
+	kind, ext, _ := strings.Cut(key, ":")
+	if kind == "a" {
+		delete(g.achID, ext)
+		g.ix.RemoveAchievement(ext)
+	} else {
+		delete(g.demID, ext)
+		g.ix.RemoveDemand(ext)
+	}
+	return true
+}
+
 // putAchievements indexes the active ones of as and removes the others.
-func (m *Matching) putAchievements(ctx context.Context, as []*innobridge.Achievement) error {
+func (m *Matching) putAchievements(ctx context.Context, g *generation, as []*innobridge.Achievement) error {
 	var add []*innobridge.Achievement
 	m.mu.Lock()
 	for _, a := range as {
-		if m.indexable(&a.Listing) {
+		key := "a:" + a.ExternalID
+		if !m.indexable(&a.Listing) {
+			g.remove(key)
+		} else if g.put(key, &a.Listing) {
+			g.achID[a.ExternalID] = a.ID
 			add = append(add, a)
-			m.achID[a.ExternalID] = a.ID
-			m.track("a:"+a.ExternalID, a.ExpiresAt)
-		} else if _, ok := m.achID[a.ExternalID]; ok {
-			delete(m.achID, a.ExternalID)
-			delete(m.expires, "a:"+a.ExternalID)
-			m.ix.RemoveAchievement(a.ExternalID)
 		}
 	}
 	m.mu.Unlock()
-	return m.ix.AddAchievements(ctx, add)
+	return g.ix.AddAchievements(ctx, add)
 }
 
 // putDemands indexes the active ones of ds (full text) and removes the
 // others.
-func (m *Matching) putDemands(ctx context.Context, ds []*innobridge.Demand) error {
+func (m *Matching) putDemands(ctx context.Context, g *generation, ds []*innobridge.Demand) error {
 	var add []*innobridge.Demand
 	m.mu.Lock()
 	for _, d := range ds {
-		if m.indexable(&d.Listing) {
+		key := "d:" + d.ExternalID
+		if !m.indexable(&d.Listing) {
+			g.remove(key)
+		} else if g.put(key, &d.Listing) {
+			g.demID[d.ExternalID] = d.ID
 			add = append(add, d)
-			m.demID[d.ExternalID] = d.ID
-			m.track("d:"+d.ExternalID, d.ExpiresAt)
-		} else if _, ok := m.demID[d.ExternalID]; ok {
-			delete(m.demID, d.ExternalID)
-			delete(m.expires, "d:"+d.ExternalID)
-			m.ix.RemoveDemand(d.ExternalID)
 		}
 	}
 	m.mu.Unlock()
-	return m.ix.AddDemands(ctx, add)
-}
-
-func (m *Matching) track(key string, exp *innobridge.Date) {
-	if exp == nil {
-		delete(m.expires, key)
-	} else {
-		m.expires[key] = *exp
-	}
+	return g.ix.AddDemands(ctx, add)
 }
 
 // listingChanged re-reads one listing after the service changed it.
@@ -179,22 +280,25 @@ func (m *Matching) listingChanged(kind string, id int64) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	g := m.cur()
 	var err error
 	switch kind {
 	case "achievement":
 		var a *innobridge.Achievement
 		if a, err = m.svc.Store.FindAchievementByID(ctx, id); err == nil {
-			err = m.putAchievements(ctx, []*innobridge.Achievement{a})
+			err = m.putAchievements(ctx, g, []*innobridge.Achievement{a})
 		}
 	case "demand":
 		var d *innobridge.Demand
 		if d, err = m.svc.Store.FindDemandByID(ctx, id); err == nil {
-			err = m.putDemands(ctx, []*innobridge.Demand{d})
+			err = m.putDemands(ctx, g, []*innobridge.Demand{d})
 		}
 	}
 	if err != nil {
 		m.svc.Logger.Error("match index update failed", slog.String("kind", kind), slog.Int64("id", id), slog.Any("err", err))
+		return
 	}
+	m.maybeRebuild(ctx, g)
 }
 
 // Refresh brings the index up to date with the store: listings changed
@@ -205,30 +309,23 @@ func (m *Matching) Refresh(ctx context.Context) error {
 		return err
 	}
 	start := m.svc.Now()
+	g := m.cur()
 	m.mu.Lock()
 	since := m.since.Add(-5 * time.Second) // clocks of other writers may lag a little
 	m.mu.Unlock()
-	if err := m.load(ctx, innobridge.ListingFilter{UpdatedSince: &since}); err != nil {
+	if err := m.load(ctx, g, innobridge.ListingFilter{UpdatedSince: &since}); err != nil {
 		return fmt.Errorf("refreshing the match index: %w", err)
 	}
 	today := innobridge.NewDate(start)
 	m.mu.Lock()
-	for key, exp := range m.expires {
-		if !exp.Before(today.Time) {
-			continue
+	for key, exp := range g.expires {
+		if exp.Before(today.Time) {
+			g.remove(key)
 		}
-		kind, ext, _ := strings.Cut(key, ":")
-		if kind == "a" {
-			m.ix.RemoveAchievement(ext)
-			delete(m.achID, ext)
-		} else {
-			m.ix.RemoveDemand(ext)
-			delete(m.demID, ext)
-		}
-		delete(m.expires, key)
 	}
 	m.since = start
 	m.mu.Unlock()
+	m.maybeRebuild(ctx, g)
 	return nil
 }
 
@@ -287,11 +384,12 @@ func (s *Matching) AchievementsForDemand(ctx context.Context, ext string, k int)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.ix.Search(ctx, full, k+len(declined)+10)
+	g := s.cur()
+	res, err := g.ix.Search(ctx, full, k+len(declined)+10)
 	if err != nil {
 		return nil, err
 	}
-	ids := s.ids(res, s.achID)
+	ids := s.ids(res, g.achID)
 	list, _, err := s.svc.FindAchievements(ctx, innobridge.ListingFilter{IDs: ids, Limit: len(ids) + 1})
 	if err != nil {
 		return nil, err
@@ -344,14 +442,15 @@ func (s *Matching) DemandsForAchievement(ctx context.Context, ext string, k int)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.ix.DemandsFor(ctx, a, k+len(declined)+10)
+	g := s.cur()
+	res, err := g.ix.DemandsFor(ctx, a, k+len(declined)+10)
 	if err != nil {
 		return nil, err
 	}
-	ids := s.ids(res, s.demID)
+	ids := s.ids(res, g.demID)
 	if anchor := anchorOf(res); anchor != "" {
 		s.mu.Lock()
-		if id, ok := s.demID[anchor]; ok {
+		if id, ok := g.demID[anchor]; ok {
 			ids = append(ids, id)
 		}
 		s.mu.Unlock()

@@ -1,0 +1,342 @@
+package service_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/match"
+	"github.com/innobridge/innobridge/service"
+	"github.com/innobridge/innobridge/zh"
+)
+
+// newMatching returns the fixture with a Matching over it and an
+// achievement that matches the teaser demand only through its hidden text.
+func newMatching(t *testing.T) (*fixture, *service.Matching, *innobridge.Achievement) {
+	t.Helper()
+	f := newFixture(t)
+	m := service.NewMatching(f.svc, match.Options{Analyzer: zh.MustDefault()})
+	arsenic := f.mustAchievement(t, f.otherMember, &innobridge.Achievement{Listing: innobridge.Listing{
+		ExternalID: "ach-arsenic", Title: "含砷废水膜分离回收工艺", Description: "膜分离处理含砷工业废水，砷回收率高。",
+		Keywords: []string{"膜分离", "砷回收"}, Field: "6"}, TRL: 7})
+	return f, m, arsenic
+}
+
+func recIDs(recs []*service.Recommendation) []string {
+	var out []string
+	for _, r := range recs {
+		if r.Achievement != nil {
+			out = append(out, r.Achievement.ExternalID)
+		} else {
+			out = append(out, r.Demand.ExternalID)
+		}
+	}
+	return out
+}
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDemandsForAchievementKeepsConfidentialText(t *testing.T) {
+	f, m, arsenic := newMatching(t)
+	fuel := f.mustAchievement(t, f.otherMember, &innobridge.Achievement{Listing: innobridge.Listing{
+		ExternalID: "ach-fuel", Title: "燃料电池电堆寿命提升技术", Description: "提高氢能重卡电堆寿命。"}})
+	for _, tt := range []struct {
+		name        string
+		user        *innobridge.User
+		wantPrivate bool
+	}{
+		{"Anonymous", nil, false},
+		{"OtherMember", f.otherMember, false},
+		{"Staff", f.staff, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, err := m.DemandsForAchievement(as(tt.user), arsenic.ExternalID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := recIDs(recs)
+			if !has(ids, "dem-teaser") {
+				t.Errorf("teaser demand not recommended (matched on its hidden text): %v", ids)
+			}
+			mustNotLeak(t, "recommendations", recs)
+			fuelRecs, err := m.DemandsForAchievement(as(tt.user), fuel.ExternalID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := has(recIDs(fuelRecs), "dem-private"); got != tt.wantPrivate {
+				t.Errorf("private demand recommended = %v, want %v", got, tt.wantPrivate)
+			}
+			for _, r := range fuelRecs {
+				if r.Demand.ExternalID == "dem-private" && (!r.Demand.Hidden || r.Demand.Description != "") {
+					t.Errorf("private demand not redacted in a list: %+v", r.Demand)
+				}
+			}
+			b, _ := json.Marshal(fuelRecs)
+			for _, s := range []string{privateSecret, "氢能", "寿命"} {
+				if strings.Contains(string(b), s) {
+					t.Errorf("recommendations reveal %q of the private text: %s", s, b)
+				}
+			}
+			b, _ = json.Marshal(recs)
+			if strings.Contains(string(b), "砷") {
+				t.Errorf("a term of the hidden description shows: %s", b)
+			}
+			for _, r := range recs {
+				if r.Demand.Confidentiality != innobridge.ConfPublic && !r.Demand.Hidden {
+					t.Errorf("%s not redacted", r.Demand.ExternalID)
+				}
+				if tt.user == nil && r.Tracked != nil {
+					t.Errorf("tracking shown to an anonymous reader")
+				}
+			}
+		})
+	}
+}
+
+func TestAchievementsForDemandExplainsWithVisibleTerms(t *testing.T) {
+	f, m, arsenic := newMatching(t)
+	// Another organisation reads the teaser demand redacted: the shared
+	// terms it is shown come from the title and teaser only.
+	recs, err := m.AchievementsForDemand(as(f.otherMember), "dem-teaser", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !has(recIDs(recs), arsenic.ExternalID) {
+		t.Fatalf("arsenic achievement not recommended: %v", recIDs(recs))
+	}
+	visible := zh.Fold(f.demTeaser.Title + f.demTeaser.Teaser)
+	for _, r := range recs {
+		for _, term := range r.Why.Matched {
+			if !strings.Contains(visible, term) {
+				t.Errorf("term %q is not in the demand's visible text", term)
+			}
+		}
+	}
+	mustNotLeak(t, "recommendations", recs)
+	// The owner sees terms of the full text.
+	recs, err = m.AchievementsForDemand(as(f.entMember), "dem-teaser", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(recs[0].Why)
+	if !strings.Contains(string(b), "砷") {
+		t.Errorf("owner's explanation lacks the full-text terms: %s", b)
+	}
+	// A private demand is not found for others.
+	_, err = m.AchievementsForDemand(as(f.otherMember), "dem-private", 10)
+	wantCode(t, err, innobridge.ENOTFOUND)
+}
+
+func TestMatchingIndexFollowsChanges(t *testing.T) {
+	f, m, _ := newMatching(t)
+	ctx := as(f.staff)
+	find := func() []string {
+		t.Helper()
+		recs, err := m.AchievementsForDemand(ctx, "dem-pub", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recIDs(recs)
+	}
+	if ids := find(); !has(ids, "ach-pub") || has(ids, "ach-draft") || has(ids, "ach-expired") {
+		t.Fatalf("after build: %v", ids)
+	}
+	t.Run("Create", func(t *testing.T) {
+		f.mustAchievement(t, f.uniMember, &innobridge.Achievement{Listing: innobridge.Listing{
+			ExternalID: "ach-new", Title: "转炉煤气回收利用装置", Description: "提高转炉煤气回收率。"}})
+		if ids := find(); !has(ids, "ach-new") {
+			t.Errorf("new achievement missing: %v", ids)
+		}
+	})
+	t.Run("Withdraw", func(t *testing.T) {
+		st := innobridge.StatusWithdrawn
+		if _, err := f.svc.UpdateAchievement(as(f.uniMember), f.achPublished.ID, innobridge.AchievementUpdate{Status: &st}); err != nil {
+			t.Fatal(err)
+		}
+		if ids := find(); has(ids, "ach-pub") {
+			t.Errorf("withdrawn achievement still recommended: %v", ids)
+		}
+	})
+	t.Run("Import", func(t *testing.T) {
+		err := f.db.Import(context.Background(), innobridge.ImportBatch{Achievements: []*innobridge.Achievement{{Listing: innobridge.Listing{
+			ExternalID: "ach-imported", Title: "煤气回收率提升方法", OwnerOrgID: f.uni.ID, Status: innobridge.StatusPublished}}}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Refresh(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if ids := find(); !has(ids, "ach-imported") {
+			t.Errorf("imported achievement missing after Refresh: %v", ids)
+		}
+	})
+	t.Run("Expire", func(t *testing.T) {
+		exp := innobridge.NewDate(f.clock.Now().AddDate(0, 0, 3))
+		expp := &exp
+		if _, err := f.svc.UpdateAchievement(as(f.uniMember), mustAchID(t, f, "ach-new"), innobridge.AchievementUpdate{ExpiresAt: &expp}); err != nil {
+			t.Fatal(err)
+		}
+		if ids := find(); !has(ids, "ach-new") {
+			t.Fatalf("ach-new gone before it expires: %v", ids)
+		}
+		f.clock.Add(5 * 24 * time.Hour)
+		if err := m.Refresh(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if ids := find(); has(ids, "ach-new") {
+			t.Errorf("expired achievement still recommended: %v", ids)
+		}
+	})
+}
+
+func mustAchID(t *testing.T, f *fixture, ext string) int64 {
+	t.Helper()
+	a, err := f.svc.FindAchievementByExternalID(as(f.staff), ext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+func TestTrackMatch(t *testing.T) {
+	f, m, arsenic := newMatching(t)
+	status := func(s innobridge.MatchStatus) *innobridge.MatchStatus { return &s }
+	reason := func(r innobridge.DeclineReason) *innobridge.DeclineReason { return &r }
+
+	t.Run("ErrForbidden", func(t *testing.T) {
+		_, err := m.TrackMatch(as(f.uniMember), "dem-pub", arsenic.ExternalID, innobridge.MatchUpdate{Status: status(innobridge.MatchContacted)})
+		wantCode(t, err, innobridge.EFORBIDDEN)
+	})
+	t.Run("ErrReasonRequired", func(t *testing.T) {
+		_, err := m.TrackMatch(as(f.entMember), "dem-teaser", arsenic.ExternalID, innobridge.MatchUpdate{Status: status(innobridge.MatchDeclined)})
+		wantCode(t, err, innobridge.EINVALID)
+	})
+	t.Run("OK", func(t *testing.T) {
+		for _, st := range []innobridge.MatchStatus{innobridge.MatchContacted, innobridge.MatchNegotiating} {
+			got, err := m.TrackMatch(as(f.otherMember), "dem-teaser", arsenic.ExternalID, innobridge.MatchUpdate{Status: status(st)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != st {
+				t.Errorf("status %s, want %s", got.Status, st)
+			}
+		}
+		recs, err := m.DemandsForAchievement(as(f.otherMember), arsenic.ExternalID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			if r.Demand.ExternalID == "dem-teaser" && (r.Tracked == nil || r.Tracked.Status != innobridge.MatchNegotiating) {
+				t.Errorf("tracked = %+v", r.Tracked)
+			}
+		}
+	})
+	t.Run("DeclinedNotRecommendedAgain", func(t *testing.T) {
+		if _, err := m.TrackMatch(as(f.entMember), "dem-teaser", arsenic.ExternalID,
+			innobridge.MatchUpdate{Status: status(innobridge.MatchDeclined), Reason: reason(innobridge.DeclineTRL)}); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := m.AchievementsForDemand(as(f.entMember), "dem-teaser", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if has(recIDs(recs), arsenic.ExternalID) {
+			t.Errorf("declined pair recommended again")
+		}
+		c, err := m.CountMatches(as(f.staff))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.ByReason[innobridge.DeclineTRL] != 1 || c.ByStatus[innobridge.MatchDeclined] != 1 {
+			t.Errorf("counts = %+v", c)
+		}
+		_, err = m.CountMatches(as(f.entMember))
+		wantCode(t, err, innobridge.EFORBIDDEN)
+	})
+	if n := f.auditCount(t, "update", "dem-teaser×"+arsenic.ExternalID); n != 2 {
+		t.Errorf("audited updates = %d, want 2", n)
+	}
+	if n := f.auditCount(t, "create", "dem-teaser×"+arsenic.ExternalID); n != 1 {
+		t.Errorf("audited creates = %d, want 1", n)
+	}
+}
+
+func TestDockingList(t *testing.T) {
+	f, m, _ := newMatching(t)
+	_, err := m.CreateDockingList(as(f.entMember), service.DockingRequest{Name: "x"})
+	wantCode(t, err, innobridge.EFORBIDDEN)
+	_, err = m.CreateDockingList(as(f.staff), service.DockingRequest{TopN: 99})
+	wantCode(t, err, innobridge.EINVALID)
+
+	l, err := m.CreateDockingList(as(f.staff), service.DockingRequest{Name: "三月对接会", TopN: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Items) == 0 {
+		t.Fatal("no items")
+	}
+	mustNotLeak(t, "docking list", l)
+	for _, it := range l.Items {
+		if strings.Contains(it.Why, "砷") || strings.Contains(it.Why, "膜分离") {
+			t.Errorf("item %s×%s explains with a hidden term: %s", it.DemandExt, it.AchievementExt, it.Why)
+		}
+	}
+	got, err := m.FindDockingListByID(as(f.staff), l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Items) != len(l.Items) || got.Items[0].DemandTitle == "" {
+		t.Fatalf("stored list = %+v", got)
+	}
+	it, err := m.SetDockingItemState(as(f.staff), l.ID, got.Items[0].ID, innobridge.DockingRemoved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.State != innobridge.DockingRemoved {
+		t.Errorf("state = %s", it.State)
+	}
+	_, err = m.SetDockingItemState(as(f.staff), l.ID+1, got.Items[0].ID, innobridge.DockingAccepted)
+	wantCode(t, err, innobridge.ENOTFOUND)
+	// Every pair of the list is tracked as recommended.
+	ms, n, err := m.FindMatches(as(f.staff), innobridge.MatchFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(l.Items) || ms[0].Status != innobridge.MatchRecommended {
+		t.Errorf("tracked %d pairs, list has %d", n, len(l.Items))
+	}
+}
+
+func TestFindDuplicates(t *testing.T) {
+	f, _, _ := newMatching(t)
+	f.mustAchievement(t, f.uniMember, &innobridge.Achievement{Listing: innobridge.Listing{
+		ExternalID: "ach-copy", Title: "高炉煤气余热回收技术", Description: "回收高炉煤气的显热，提高能源效率。"}})
+	_, err := f.svc.FindDuplicates(as(f.uniMember), "achievements", 0, 0)
+	wantCode(t, err, innobridge.EFORBIDDEN)
+	pairs, err := f.svc.FindDuplicates(as(f.staff), "achievements", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pairs) != 1 {
+		t.Fatalf("pairs = %d, want 1", len(pairs))
+	}
+	ids := []string{pairs[0].A.ExternalID, pairs[0].B.ExternalID}
+	if !has(ids, "ach-pub") || !has(ids, "ach-copy") || pairs[0].Similarity < 0.6 {
+		t.Errorf("pair %v similarity %.2f", ids, pairs[0].Similarity)
+	}
+	pairs, err = f.svc.FindDuplicates(as(f.staff), "demands", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustNotLeak(t, "duplicates", pairs)
+}
