@@ -100,7 +100,7 @@ func demandDest() (*innobridge.Demand, []any) {
 // listingQuery builds the query for f over t, whose modes are in the JSON
 // column modeCol.
 func (s *Store) listingQuery(t table, sel, modeCol string, f innobridge.ListingFilter) (*selectQuery, error) {
-	q := &selectQuery{cols: sel, from: t.name + " t LEFT JOIN organizations o ON o.id = t.owner_org_id",
+	q := &selectQuery{cols: sel, from: t.name + " t", colJoins: "LEFT JOIN organizations o ON o.id = t.owner_org_id",
 		offset: f.Offset, limit: f.Limit}
 	if len(f.IDs) > 0 {
 		cond, args := inList("t.id", f.IDs)
