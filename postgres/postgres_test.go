@@ -29,6 +29,15 @@ var backend = storetest.Backend{
 	Open: func(ctx context.Context, dsn string, o storetest.Options) (storetest.Store, error) {
 		return postgres.Open(ctx, dsn, postgres.Options{Migrate: o.Migrate, NoSchemaCheck: o.NoSchemaCheck, Now: o.Now})
 	},
+	Exec: func(ctx context.Context, dsn, query string) error {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = db.ExecContext(ctx, query)
+		return err
+	},
 }
 
 // serverDSN returns the server's DSN or ends tb.

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -15,6 +16,15 @@ var backend = storetest.Backend{
 	NewDB: func(tb testing.TB) string { return filepath.Join(tb.TempDir(), "innobridge.db") },
 	Open: func(ctx context.Context, path string, o storetest.Options) (storetest.Store, error) {
 		return sqlite.Open(ctx, path, sqlite.Options{Migrate: o.Migrate, NoSchemaCheck: o.NoSchemaCheck, Now: o.Now})
+	},
+	Exec: func(ctx context.Context, path, query string) error {
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = db.ExecContext(ctx, query)
+		return err
 	},
 }
 

@@ -15,6 +15,8 @@ var schemaTests = []test{
 	{"MigrateStepByStep", testSchemaStepByStep},
 	{"ConcurrentMigrators", testConcurrentMigrators},
 	{"Reopen", testReopen},
+	{"ErrForeignDatabase", testSchemaForeign},
+	{"ErrNewerSchema", testSchemaNewer},
 }
 
 func testSchemaNew(t *testing.T, b Backend) {
@@ -120,4 +122,35 @@ func testReopen(t *testing.T, b Backend) {
 	must(t, err, "FindAchievementByID after reopen")
 	same(t, "achievement after reopen", got, a)
 	must(t, s2.Ping(t.Context()), "Ping")
+}
+
+// testSchemaForeign checks that a database with tables but no innobridge
+// schema is refused, not initialised over.
+func testSchemaForeign(t *testing.T, b Backend) {
+	if b.Exec == nil {
+		t.Skip("the backend has no Exec")
+	}
+	name := b.NewDB(t)
+	must(t, b.Exec(t.Context(), name, "CREATE TABLE payroll (id INTEGER PRIMARY KEY, amount INTEGER)"), "Exec")
+	_, err := b.Open(t.Context(), name, Options{})
+	wantCode(t, err, innobridge.ESTALE, "", "not an innobridge database")
+}
+
+// testSchemaNewer checks that a schema newer than the program's is
+// refused, also when migrating.
+func testSchemaNewer(t *testing.T, b Backend) {
+	if b.Exec == nil {
+		t.Skip("the backend has no Exec")
+	}
+	name := b.NewDB(t)
+	s := MustOpenName(t, b, name, Options{})
+	_, want, err := s.SchemaVersion(t.Context())
+	must(t, err, "SchemaVersion")
+	must(t, s.Close(), "Close")
+	must(t, b.Exec(t.Context(), name, fmt.Sprintf(
+		"INSERT INTO schema_migrations (version, name, applied_at) VALUES (%d, 'from_the_future.sql', '2030-01-01T00:00:00.000000Z')", want+1)), "Exec")
+	for _, opts := range []Options{{}, {Migrate: true}} {
+		_, err := b.Open(t.Context(), name, opts)
+		wantCode(t, err, innobridge.ECONFLICT, "", "upgrade innobridge", fmt.Sprint(want+1))
+	}
 }

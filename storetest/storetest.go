@@ -53,6 +53,9 @@ type Backend struct {
 	NewDB func(tb testing.TB) string
 	// Open opens the database name.
 	Open func(ctx context.Context, name string, opts Options) (Store, error)
+	// Exec, if set, runs SQL on the database name outside the store, for
+	// the tests that need a database innobridge would not make.
+	Exec func(ctx context.Context, name, query string) error
 }
 
 // Run runs the whole suite on b.
