@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/postgres/pgtest"
 	"github.com/innobridge/innobridge/sqlite"
 )
 
@@ -235,5 +237,31 @@ func TestUnknownDSN(t *testing.T) {
 	}
 	if strings.Contains(errOut, "secret") {
 		t.Errorf("error shows the password: %s", errOut)
+	}
+}
+
+// TestServePostgres runs the platform with demo data on a fresh PostgreSQL
+// database, imports into it with the CLI, and serves a search.
+func TestServePostgres(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	m := startMain(t, dsn, true)
+	code, body := get(t, m.URL+"/api/v1/achievements?q="+url.QueryEscape("煤气"))
+	if code != 200 || !strings.Contains(body, "煤气") {
+		t.Fatalf("search 煤气 on PostgreSQL = %d, body %.300s", code, body)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "orgs.csv")
+	if err := os.WriteFile(p, []byte("id,name,kind,uscc,region\npg-1,苏州丁科技有限公司,enterprise,"+uscc(t, 11)+",320505\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCmd(t, "import", "--db", dsn, "--kind", "organizations", "--quiet", p); code != 0 {
+		t.Fatalf("import into PostgreSQL: exit %d: %s", code, errOut)
+	}
+	code, body = get(t, m.URL+"/api/v1/organizations?q="+url.QueryEscape("丁科技"))
+	if code != 200 || !strings.Contains(body, "苏州丁科技有限公司") {
+		t.Errorf("imported organisation not served: %d %.300s", code, body)
+	}
+	if code, out, _ := runCmd(t, "migrate", "--db", dsn); code != 0 || !strings.Contains(out, "up to date") {
+		t.Errorf("migrate on a current PostgreSQL schema = %d %q", code, out)
 	}
 }

@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 
-	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/postgres"
 )
 
-// openPostgres is replaced once package postgres lands.
+// openPostgres opens the PostgreSQL store.
 func openPostgres(ctx context.Context, dsn string, mode storeMode) (store, error) {
-	return nil, innobridge.Errorf(innobridge.EINVALID, "PostgreSQL store not built in: %s", redactDSN(dsn))
+	db, err := postgres.Open(ctx, dsn, postgres.Options{NoSchemaCheck: mode == schemaAny})
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
 }
