@@ -66,6 +66,7 @@ type achievementPage struct {
 	Base
 	A       *innobridge.Achievement
 	CanEdit bool
+	Recs    *recsView // 潜在需求方
 }
 
 // handleAchievement serves one achievement as HTML or JSON.
@@ -78,7 +79,8 @@ func (s *Server) handleAchievement(w http.ResponseWriter, r *http.Request) error
 		writeJSON(w, http.StatusOK, a)
 		return nil
 	}
-	page := &achievementPage{A: a, CanEdit: canEdit(state(r).user, &a.Listing)}
+	page := &achievementPage{A: a, CanEdit: canEdit(state(r).user, &a.Listing),
+		Recs: s.recommendations(r, nil, a)}
 	page.Nav = "achievements"
 	s.render(w, r, http.StatusOK, "achievement", page)
 	return nil

@@ -66,6 +66,7 @@ type demandPage struct {
 	Base
 	D       *innobridge.Demand
 	CanEdit bool
+	Recs    *recsView // 推荐成果
 }
 
 // handleDemand serves one demand as HTML or JSON; a teaser demand comes
@@ -80,7 +81,8 @@ func (s *Server) handleDemand(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, d)
 		return nil
 	}
-	page := &demandPage{D: d, CanEdit: canEdit(state(r).user, &d.Listing)}
+	page := &demandPage{D: d, CanEdit: canEdit(state(r).user, &d.Listing),
+		Recs: s.recommendations(r, d, nil)}
 	page.Nav = "demands"
 	s.render(w, r, http.StatusOK, "demand", page)
 	return nil

@@ -45,6 +45,13 @@ func (s *Server) routes() {
 	s.handleList("/staff/audit", s.handleAudit)
 	s.handle("GET /staff/import", s.handleImportForm)
 	s.handle("POST /staff/import", s.handleImport)
+	s.handle("POST /matches", s.handleMatchTrack)
+	s.handle("GET /staff/docking", s.handleDockingLists)
+	s.handle("POST /staff/docking", s.handleDockingCreate)
+	s.handle("GET /staff/docking/{id}", s.handleDocking)
+	s.handle("POST /staff/docking/{id}/items/{item}", s.handleDockingItem)
+	s.handle("GET /staff/docking/{id}/export", s.handleDockingExport)
+	s.handle("GET /staff/duplicates", s.handleDuplicates)
 
 	// JSON API: the same handlers, answering JSON under /api/v1.
 	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
@@ -63,4 +70,13 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/session", s.handleAPIMe)
 	s.handle("DELETE /api/v1/session", s.handleAPILogout)
 	s.handle("GET /api/v1/audit", s.handleAudit)
+	s.handle("GET /api/v1/demands/{id}/matches", s.handleDemandMatches)
+	s.handle("GET /api/v1/achievements/{id}/matches", s.handleAchievementMatches)
+	s.handle("GET /api/v1/matches", s.handleMatchList)
+	s.handle("POST /api/v1/matches", s.handleMatchTrack)
+	s.handle("GET /api/v1/docking-lists", s.handleDockingLists)
+	s.handle("POST /api/v1/docking-lists", s.handleDockingCreate)
+	s.handle("GET /api/v1/docking-lists/{id}", s.handleDocking)
+	s.handle("PATCH /api/v1/docking-lists/{id}/items/{item}", s.handleDockingItem)
+	s.handle("GET /api/v1/duplicates", s.handleDuplicates)
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/match"
 	"github.com/innobridge/innobridge/service"
 )
 
@@ -45,6 +46,9 @@ type Options struct {
 	Import ImportFunc
 	// PageSize is the number of rows per page of a list. Default 20.
 	PageSize int
+	// Matching serves recommendations, match tracking and docking lists.
+	// Nil means a new one over the service, built on first use.
+	Matching *service.Matching
 }
 
 // ImportFunc imports one uploaded file of the given kind ("organizations",
@@ -56,13 +60,14 @@ type ImportFunc func(ctx context.Context, kind, filename string, data []byte) (i
 
 // Server serves the platform's pages and API over a Service.
 type Server struct {
-	svc     *service.Service
-	opts    Options
-	logger  *slog.Logger
-	mux     *http.ServeMux
-	views   *views
-	static  *staticFiles
-	handler http.Handler
+	svc      *service.Service
+	matching *service.Matching
+	opts     Options
+	logger   *slog.Logger
+	mux      *http.ServeMux
+	views    *views
+	static   *staticFiles
+	handler  http.Handler
 	// apiRoutes records every "METHOD /api/v1/…" pattern registered, for
 	// the OpenAPI check.
 	apiRoutes []string
@@ -81,7 +86,10 @@ func NewServer(svc *service.Service, opts Options) *Server {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 20
 	}
-	s := &Server{svc: svc, opts: opts, logger: opts.Logger, mux: http.NewServeMux()}
+	if opts.Matching == nil {
+		opts.Matching = service.NewMatching(svc, match.Options{})
+	}
+	s := &Server{svc: svc, matching: opts.Matching, opts: opts, logger: opts.Logger, mux: http.NewServeMux()}
 	var err error
 	if s.static, err = loadStatic(); err != nil {
 		panic(fmt.Sprintf("http: static files: %v", err))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/match"
 	"github.com/innobridge/innobridge/service"
 )
 
@@ -45,9 +46,21 @@ func samplePages() map[string]page {
 			Achievements: []*innobridge.Achievement{ach}, Demands: []*innobridge.Demand{dem}},
 		"achievements": &achievementListPage{Base: base, Items: []*innobridge.Achievement{ach}, Total: 170, F: lp, Errs: errs, Pager: pg,
 			Regions: regions, ExportCSV: "/achievements.csv", ExportXLSX: "/achievements.xlsx"},
-		"demands":     &demandListPage{Base: base, Items: []*innobridge.Demand{dem}, Total: 1, F: lp, Pager: pg, Regions: regions},
-		"achievement": &achievementPage{Base: base, A: ach, CanEdit: true},
-		"demand":      &demandPage{Base: base, D: dem, CanEdit: true},
+		"demands": &demandListPage{Base: base, Items: []*innobridge.Demand{dem}, Total: 1, F: lp, Pager: pg, Regions: regions},
+		"achievement": &achievementPage{Base: base, A: ach, CanEdit: true, Recs: &recsView{Achievement: "ach-1", Track: true, Items: []*service.Recommendation{
+			{Demand: dem, Score: 1.2, Why: match.Why{Matched: []string{"煤气"}, Related: []string{"高炉"}, Anchor: "dem-1",
+				Fit: []match.Fit{{Criterion: "trl", OK: true, Detail: "TRL 6 ≥ 5"}, {Criterion: "price", OK: false, Detail: "超出预算"}}},
+				Tracked: &innobridge.Match{Status: innobridge.MatchDeclined, Reason: innobridge.DeclinePrice}}}}},
+		"demand": &demandPage{Base: base, D: dem, CanEdit: true, Recs: &recsView{Demand: "dem-1", Track: true, Items: []*service.Recommendation{
+			{Achievement: ach, Score: 0.8, Why: match.Why{Matched: []string{"余热"}}}}}},
+		"docking_lists": &dockingListsPage{Base: base, Lists: []*innobridge.DockingList{{ID: 1, Name: "三月对接会", Field: "6", Region: "320500", TopN: 5, CreatedAt: now, Pairs: 9}},
+			Total: 1, Counts: &innobridge.MatchCounts{ByStatus: map[innobridge.MatchStatus]int{innobridge.MatchDeclined: 2},
+				ByReason: map[innobridge.DeclineReason]int{innobridge.DeclinePrice: 2}}, F: dockingForm{Name: "x", Field: "6", Region: "320500", TopN: "5"},
+			Errs: map[string]innobridge.FieldError{"name": {Code: "required", Message: "x (y)"}}, Err: "x (y)", Regions: regions},
+		"docking": &dockingPage{Base: base, L: &innobridge.DockingList{ID: 1, Name: "三月对接会", Field: "6", Region: "320500", TopN: 5, CreatedAt: now},
+			Groups: groupItems([]*innobridge.DockingItem{{ID: 1, DemandExt: "dem-1", DemandTitle: "需求", AchievementExt: "ach-1", AchievementTitle: "成果",
+				Rank: 1, Score: 1.5, Why: "共同词：煤气", State: innobridge.DockingProposed}, {ID: 2, DemandExt: "dem-1", Rank: 2, State: innobridge.DockingRemoved}})},
+		"duplicates": &duplicatesPage{Base: base, Kind: "achievements", Threshold: "0.6", Pairs: []*service.DuplicatePair{{A: &ach.Listing, B: &ach.Listing, Similarity: 0.93}}},
 		"achievement_form": &achievementFormPage{Base: base, Edit: ach, F: achievementFormFrom(ach), Errs: errs, Err: "出错 (error)",
 			Orgs: []*innobridge.Organization{org}, Regions: regions},
 		"demand_form": &demandFormPage{Base: base, F: demandFormFrom(dem), Errs: errs, Orgs: []*innobridge.Organization{org}, Regions: regions},

@@ -367,11 +367,19 @@ const MaxRecommendations = 50
 // with external id ext (推荐成果), best first, leaving out pairs declined
 // before. ENOTFOUND if the caller may not see the demand.
 func (s *Matching) AchievementsForDemand(ctx context.Context, ext string, k int) ([]*Recommendation, error) {
-	u := innobridge.UserFromContext(ctx)
 	d, err := s.svc.FindDemandByExternalID(ctx, ext) // authorises (and audits a confidential view)
 	if err != nil {
 		return nil, err
 	}
+	return s.ForDemand(ctx, d, k)
+}
+
+// ForDemand is AchievementsForDemand for a demand d exactly as
+// FindDemandByID returned it to the caller (redacted or not): pages that
+// show the demand already hold it, and a second read would audit a second
+// view.
+func (s *Matching) ForDemand(ctx context.Context, d *innobridge.Demand, k int) ([]*Recommendation, error) {
+	u := innobridge.UserFromContext(ctx)
 	full, err := s.svc.Store.FindDemandByID(ctx, d.ID) // match on the full text
 	if err != nil {
 		return nil, err
@@ -429,11 +437,17 @@ func (s *Matching) AchievementsForDemand(ctx context.Context, ext string, k int)
 // not see are left out; confidential ones come redacted, and the
 // explanation names only terms in what the caller sees of them.
 func (s *Matching) DemandsForAchievement(ctx context.Context, ext string, k int) ([]*Recommendation, error) {
-	u := innobridge.UserFromContext(ctx)
 	a, err := s.svc.FindAchievementByExternalID(ctx, ext)
 	if err != nil {
 		return nil, err
 	}
+	return s.ForAchievement(ctx, a, k)
+}
+
+// ForAchievement is DemandsForAchievement for an achievement a as
+// FindAchievementByID returned it to the caller.
+func (s *Matching) ForAchievement(ctx context.Context, a *innobridge.Achievement, k int) ([]*Recommendation, error) {
+	u := innobridge.UserFromContext(ctx)
 	if err := s.ensure(ctx); err != nil {
 		return nil, err
 	}
