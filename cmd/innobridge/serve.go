@@ -14,6 +14,7 @@ import (
 	"github.com/innobridge/innobridge/demo"
 	"github.com/innobridge/innobridge/http"
 	"github.com/innobridge/innobridge/importer"
+	"github.com/innobridge/innobridge/match"
 	"github.com/innobridge/innobridge/service"
 	"github.com/innobridge/innobridge/zh"
 )
@@ -30,12 +31,17 @@ type Main struct {
 
 	Store   innobridge.Store
 	Service *service.Service
+	// Matching is the matching engine's index over the store, built at
+	// start and refreshed every RefreshEvery (default one minute).
+	Matching     *service.Matching
+	RefreshEvery time.Duration
 	// URL is the server's base address once Run has returned.
 	URL string
 
 	server   *nethttp.Server
 	listener net.Listener
 	done     chan error
+	stop     context.CancelFunc // ends the index refresh loop
 }
 
 // Run opens the store (initialising a brand-new database, refusing a stale
@@ -68,9 +74,27 @@ func (m *Main) Run(ctx context.Context) error {
 	} else if user != "" {
 		fmt.Fprintf(m.Out, "首次启动：已创建管理员 %s，初始密码 %s（请登录后立即修改）\nfirst start: administrator %q created with password %q — change it after logging in\n", user, pw, user, pw)
 	}
+	m.Matching = service.NewMatching(m.Service, match.Options{Analyzer: analyzer})
+	if m.RefreshEvery <= 0 {
+		m.RefreshEvery = time.Minute
+	}
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stop = stop
+	go m.Matching.Run(bg, m.RefreshEvery)
+	imp := importer.Func(st, importer.Options{Analyzer: analyzer})
 	handler := http.NewServer(m.Service, http.Options{
-		Logger: m.Logger,
-		Import: importer.Func(st, importer.Options{Analyzer: analyzer}),
+		Logger:   m.Logger,
+		Matching: m.Matching,
+		// Imports write to the store directly: refresh the index at once.
+		Import: func(ctx context.Context, kind, filename string, data []byte) (int, error) {
+			n, err := imp(ctx, kind, filename, data)
+			if err == nil {
+				if rerr := m.Matching.Refresh(ctx); rerr != nil {
+					m.Logger.ErrorContext(ctx, "match index refresh failed", slog.Any("err", rerr))
+				}
+			}
+			return n, err
+		},
 	}).Handler()
 	m.listener, err = net.Listen("tcp", m.Addr)
 	if err != nil {
@@ -90,6 +114,9 @@ func (m *Main) Run(ctx context.Context) error {
 // closes the store.
 func (m *Main) Close() error {
 	var errs []error
+	if m.stop != nil {
+		m.stop()
+	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
