@@ -90,10 +90,23 @@ func Open(ctx context.Context, dsn string, opts Options) (_ *DB, err error) {
 	return db, nil
 }
 
-// Redact hides the password in a URL-style DSN, for messages.
+// Redact hides the password of a DSN, URL or key=value form, for
+// messages.
 func Redact(dsn string) string {
+	if !strings.Contains(dsn, "://") {
+		fields := strings.Fields(dsn)
+		for i, f := range fields {
+			if strings.HasPrefix(f, "password=") {
+				fields[i] = "password=xxxxx"
+			}
+		}
+		return strings.Join(fields, " ")
+	}
 	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
+	if err != nil {
+		return "(unparsable DSN)"
+	}
+	if u.User == nil {
 		return dsn
 	}
 	if _, ok := u.User.Password(); ok {

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/innobridge/innobridge/postgres"
@@ -110,4 +111,34 @@ func TestStore(t *testing.T) {
 func BenchmarkImport100k(b *testing.B) {
 	serverDSN(b)
 	storetest.BenchmarkImport(b, backend, 100_000)
+}
+
+func TestRedact(t *testing.T) {
+	tests := []struct{ dsn, want string }{
+		{"postgres://app:s3cret@db:5432/innobridge?sslmode=disable", "postgres://app:xxxxx@db:5432/innobridge?sslmode=disable"},
+		{"postgres://app@db/innobridge", "postgres://app@db/innobridge"},
+		{"host=db user=app password=s3cret dbname=innobridge", "host=db user=app password=xxxxx dbname=innobridge"},
+		{"postgres://app:s3cret@db:bad port/x", "(unparsable DSN)"},
+	}
+	for _, tc := range tests {
+		if got := postgres.Redact(tc.dsn); got != tc.want {
+			t.Errorf("Redact(%q) = %q, want %q", tc.dsn, got, tc.want)
+		}
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	_, err := postgres.Open(t.Context(), "", postgres.Options{})
+	if err == nil {
+		t.Fatal("Open(\"\") succeeded")
+	}
+	// A server that is not there: the error names the DSN without its
+	// password.
+	_, err = postgres.Open(t.Context(), "postgres://app:s3cret@127.0.0.1:1/x?sslmode=disable&connect_timeout=2", postgres.Options{})
+	if err == nil {
+		t.Fatal("Open of a closed port succeeded")
+	}
+	if strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Errorf("error %q: want the address and no password", err)
+	}
 }
