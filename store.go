@@ -125,6 +125,7 @@ type Store interface {
 	AuditStore
 	ImportStore
 	MatchStore
+	IndicatorStore
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

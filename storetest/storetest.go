@@ -73,6 +73,7 @@ func Run(t *testing.T, b Backend) {
 		{"Import", importTests},
 		{"Match", matchTests},
 		{"DockingList", dockingTests},
+		{"Indicator", indicatorTests},
 		{"Schema", schemaTests},
 		{"Concurrency", concurrencyTests},
 	}
