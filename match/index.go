@@ -42,6 +42,9 @@ type Params struct {
 	SegPhrase  float64 // weight of phrases segmented from the query's text
 	Expand     int     // expansion terms taken from the best match; <0 disables
 	Related    float64 // weight of the second, document-to-document pass
+	// RelatedKW replaces Related for a query that states keywords: they
+	// already name its subject precisely, so the best match lends less.
+	RelatedKW  float64
 	MaxDF      float64 // grams in more than this share of listings are skipped (unless nothing else)
 	Structured float64 // weight of structured fit
 }
@@ -50,7 +53,7 @@ type Params struct {
 var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5,
 	Bigram: 1, Word: 1, Phrase: 1, SegPhrase: 0.001,
-	Expand: 40, Related: 0.6, MaxDF: 0.3, Structured: 0.1,
+	Expand: 40, Related: 2, RelatedKW: 0.3, MaxDF: 0.3, Structured: 0.1,
 }
 
 func (p Params) withDefaults() Params {
@@ -69,6 +72,7 @@ func (p Params) withDefaults() Params {
 	set(&p.Phrase, d.Phrase)
 	set(&p.SegPhrase, d.SegPhrase)
 	set(&p.Related, d.Related)
+	set(&p.RelatedKW, d.RelatedKW)
 	set(&p.MaxDF, d.MaxDF)
 	set(&p.Structured, d.Structured)
 	if p.Expand == 0 {

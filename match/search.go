@@ -239,6 +239,9 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		return nil, nil
 	}
 	p := ix.p
+	if len(q.keywords) > 0 {
+		p.Related = p.RelatedKW
+	}
 	N := s.nAlive
 	qts := ix.queryTerms(s, q)
 	// Phrases and their constituent grams, which get mask bits first.

@@ -81,6 +81,7 @@ func main() {
 		wseg    = flag.Float64("wseg", 0, "segmented phrase weight")
 		exp     = flag.Int("exp", 0, "expansion terms (<0 off)")
 		rel     = flag.Float64("rel", 0, "related weight")
+		relkw   = flag.Float64("relkw", 0, "related weight for queries with keywords")
 		maxdf   = flag.Float64("maxdf", 0, "max df share")
 		noseg   = flag.Bool("noseg", false, "no gse segmentation of queries")
 	)
@@ -90,7 +91,7 @@ func main() {
 		return
 	}
 	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw,
-		Bigram: *wbi, Phrase: *wph, SegPhrase: *wseg, Expand: *exp, Related: *rel, MaxDF: *maxdf}}
+		Bigram: *wbi, Phrase: *wph, SegPhrase: *wseg, Expand: *exp, Related: *rel, RelatedKW: *relkw, MaxDF: *maxdf}}
 	var es []engine
 	for _, name := range strings.Split(*engines, ",") {
 		switch name {
