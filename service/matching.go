@@ -117,7 +117,7 @@ func (m *Matching) rebuildLocked(ctx context.Context) error {
 	m.mu.Lock()
 	m.gen, m.since = g, start
 	m.mu.Unlock()
-	if m.built {
+	{ // listings changed while the build read the store
 		since := start.Add(-5 * time.Second)
 		if err := m.load(ctx, g, innobridge.ListingFilter{UpdatedSince: &since}); err != nil {
 			return fmt.Errorf("building the match index: %w", err)
