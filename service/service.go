@@ -14,6 +14,7 @@ import (
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/passwd"
+	"github.com/innobridge/innobridge/policy"
 )
 
 // Analyzer turns text into search terms; zh.Analyzer implements it.
@@ -57,6 +58,12 @@ type Service struct {
 	// OnListingChange, if set, is called after a listing is created or
 	// changed, so that in-process indexes stay current.
 	OnListingChange func(kind string, id int64)
+	// Catalog holds the rule sets and local policies; nil means
+	// policy.Default(), loaded on first use.
+	Catalog *policy.Catalog
+
+	catalogOnce sync.Once
+	catalogErr  error
 
 	dummyOnce sync.Once
 	dummy     string     // see dummyHash
