@@ -39,7 +39,7 @@ type Params struct {
 	Bigram     float64 // weight of bigram terms
 	Word       float64 // weight of Latin/digit words and lone characters
 	Phrase     float64 // weight of matches of the query's keywords as phrases
-	SegPhrase  float64 // weight of phrases segmented from the query's text
+	SegPhrase  float64 // weight of phrases segmented from the query's text; 0: they only explain
 	Expand     int     // expansion terms taken from the best match; <0 disables
 	Related    float64 // weight of the second, document-to-document pass
 	// RelatedKW replaces Related for a query that states keywords: they
@@ -52,7 +52,7 @@ type Params struct {
 // DefaultParams are the tuned defaults.
 var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5,
-	Bigram: 1, Word: 1, Phrase: 1, SegPhrase: 0.001,
+	Bigram: 1, Word: 1, Phrase: 1,
 	Expand: 40, Related: 2, RelatedKW: 0.3, MaxDF: 0.3, Structured: 0.1,
 }
 
@@ -70,7 +70,6 @@ func (p Params) withDefaults() Params {
 	set(&p.Bigram, d.Bigram)
 	set(&p.Word, d.Word)
 	set(&p.Phrase, d.Phrase)
-	set(&p.SegPhrase, d.SegPhrase)
 	set(&p.Related, d.Related)
 	set(&p.RelatedKW, d.RelatedKW)
 	set(&p.MaxDF, d.MaxDF)

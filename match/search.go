@@ -341,29 +341,36 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			return nil, ctx.Err()
 		}
 	}
-	// Phrase document frequencies, then phrase scores.
-	if len(phs) > 0 {
+	// Phrase document frequencies, then phrase scores. Phrases of weight 0
+	// only explain results.
+	var scored []*phrase
+	for i := range phs {
+		if phs[i].w > 0 {
+			scored = append(scored, &phs[i])
+		}
+	}
+	if len(scored) > 0 {
 		for _, d := range acc.touched {
 			m := acc.mask[d]
-			for i := range phs {
-				if m&phs[i].mask == phs[i].mask {
-					phs[i].df++
+			for _, ph := range scored {
+				if m&ph.mask == ph.mask {
+					ph.df++
 				}
 			}
 		}
-		for i := range phs {
-			phs[i].idf = idf(N, phs[i].df) * phs[i].w
+		for _, ph := range scored {
+			ph.idf = idf(N, ph.df) * ph.w
 		}
 		for _, d := range acc.touched {
 			m, hm := acc.mask[d], acc.hmask[d]
 			var sp float32
-			for i := range phs {
-				if m&phs[i].mask == phs[i].mask {
+			for _, ph := range scored {
+				if m&ph.mask == ph.mask {
 					x := s.normB[d]
-					if hm&phs[i].mask == phs[i].mask {
+					if hm&ph.mask == ph.mask {
 						x += s.normH[d]
 					}
-					sp += phs[i].idf * x / (k1 + x)
+					sp += ph.idf * x / (k1 + x)
 				}
 			}
 			acc.sp[d] = sp

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strings"
@@ -84,8 +85,15 @@ func main() {
 		relkw   = flag.Float64("relkw", 0, "related weight for queries with keywords")
 		maxdf   = flag.Float64("maxdf", 0, "max df share")
 		noseg   = flag.Bool("noseg", false, "no gse segmentation of queries")
+		cpuProf = flag.String("cpuprofile", "", "write a CPU profile to this file")
 	)
 	flag.Parse()
+	if *cpuProf != "" {
+		f, err := os.Create(*cpuProf)
+		check(err)
+		check(pprof.StartCPUProfile(f))
+		defer pprof.StopCPUProfile()
+	}
 	if _, err := os.Stat(filepath.Join(*dir, "corpus_A.jsonl")); err != nil {
 		fmt.Fprintf(os.Stderr, "matchbench: no benchmark data in %s; skipping\n", *dir)
 		return
