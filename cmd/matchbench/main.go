@@ -86,6 +86,8 @@ func main() {
 		maxdf   = flag.Float64("maxdf", 0, "max df share")
 		noseg   = flag.Bool("noseg", false, "no gse segmentation of queries")
 		cpuProf = flag.String("cpuprofile", "", "write a CPU profile to this file")
+		e2e     = flag.Bool("e2e", true, "also time innobridge match --corpus end to end against Bleve build+query, top 10")
+		bin     = flag.String("bin", "", "innobridge binary for the end-to-end timing (default: the same code in process)")
 	)
 	flag.Parse()
 	if *cpuProf != "" {
@@ -126,6 +128,9 @@ func main() {
 	}
 	for _, task := range strings.Split(*tasks, ",") {
 		runTask(*dir, task, es, judged, *runDir)
+		if *e2e {
+			runE2E(*dir, task, es, *bin)
+		}
 	}
 	fmt.Printf("process peak RSS %.0f MB\n", peakRSS()/1e6)
 }
