@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/innobridge/innobridge"
@@ -189,6 +190,9 @@ func (ix *Index) phrases(q *item) []phrase {
 		add(zh.Fold(strings.TrimSpace(kw)))
 	}
 	w = float32(ix.p.SegPhrase)
+	if w == 0 { // they would only explain, and spans explain better
+		return out
+	}
 	texts := []string{zh.Fold(q.title), zh.Fold(q.desc)}
 	if ix.seg != nil {
 		for _, t := range texts {
@@ -427,6 +431,9 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	}
 	ids := h.sorted()
 	res := make([]Result, 0, len(ids))
+	qText, qBits := itemRunes(q), bitMap(bitKey[:nbits])
+	var aText []rune
+	var aBits map[uint64]int
 	for _, d := range ids {
 		it := &s.docs[d]
 		var dem, ach *item
@@ -442,10 +449,13 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			Related:    float64(acc.s2[d] * inv2),
 			Structured: p.Structured * fscore,
 		}}
-		w.Matched = ix.matched(s, acc, d, phs, bitKey[:nbits])
+		w.Matched = ix.matched(qText, qBits, acc, d, phs)
 		if d != best && nExp > 0 {
 			w.Anchor = s.docs[best].ext
-			w.Related = ix.related(s, acc.emask[d], anchorKeys[:nExp], w.Matched)
+			if aText == nil {
+				aText, aBits = itemRunes(&s.docs[best]), bitMap(anchorKeys[:nExp])
+			}
+			w.Related = ix.related(aText, aBits, acc.emask[d], w.Matched)
 		}
 		score := w.Parts.Lexical + w.Parts.Phrase + w.Parts.Related + w.Parts.Structured
 		res = append(res, Result{ID: it.ext, Score: math.Round(score*1e4) / 1e4, Why: w})
@@ -502,11 +512,11 @@ func (s *side) termText(k uint64) string {
 
 // matched lists the phrases of the query found in document d (longest and
 // rarest first), then other query terms it contains.
-func (ix *Index) matched(s *side, acc *accumulator, d uint32, phs []phrase, bitKey []uint64) []string {
+func (ix *Index) matched(qText []rune, bit map[uint64]int, acc *accumulator, d uint32, phs []phrase) []string {
 	m := acc.mask[d]
 	var hits []phrase
 	for _, ph := range phs {
-		if m&ph.mask == ph.mask {
+		if ph.w > 0 && m&ph.mask == ph.mask {
 			hits = append(hits, ph)
 		}
 	}
@@ -528,40 +538,105 @@ func (ix *Index) matched(s *side, acc *accumulator, d uint32, phs []phrase, bitK
 		covered |= h.mask
 		out = append(out, h.text)
 	}
-	for b, key := range bitKey {
+	has := func(k uint64) bool { b, ok := bit[k]; return ok && m&(1<<b) != 0 }
+	for _, t := range spans(qText, has, 2) {
 		if len(out) == 8 {
 			break
 		}
-		if m&(1<<b) == 0 || covered&(1<<b) != 0 {
-			continue
+		if !slices.ContainsFunc(out, func(o string) bool { return strings.Contains(o, t) }) {
+			out = append(out, t)
 		}
-		t := s.termText(key)
-		if t == "" || slices.ContainsFunc(out, func(o string) bool { return strings.Contains(o, t) }) {
-			continue
-		}
-		out = append(out, t)
 	}
 	return out
 }
 
-// related lists up to six expansion terms present in a document, merging
-// overlapping grams into longer strings where they chain.
-func (ix *Index) related(s *side, em uint64, keys []uint64, matched []string) []string {
+// related lists up to six stretches of the anchor's text whose terms the
+// anchor lent (bit maps them to the bits of em) and document d contains, longest
+// first, leaving out what matched already shows.
+func (ix *Index) related(aText []rune, bit map[uint64]int, em uint64, matched []string) []string {
+	has := func(k uint64) bool { b, ok := bit[k]; return ok && em&(1<<b) != 0 }
 	var out []string
-	for b, key := range keys {
+	for _, t := range spans(aText, has, 3) {
 		if len(out) == 6 {
 			break
 		}
-		if em&(1<<b) == 0 {
-			continue
+		if !slices.ContainsFunc(matched, func(o string) bool { return strings.Contains(o, t) }) &&
+			!slices.ContainsFunc(out, func(o string) bool { return strings.Contains(o, t) }) {
+			out = append(out, t)
 		}
-		t := s.termText(key)
-		if t == "" || slices.ContainsFunc(matched, func(o string) bool { return strings.Contains(o, t) }) ||
-			slices.ContainsFunc(out, func(o string) bool { return strings.Contains(o, t) }) {
-			continue
-		}
-		out = append(out, t)
 	}
+	return out
+}
+
+// itemRunes joins a listing's texts, folded, each on its own line.
+func itemRunes(it *item) []rune {
+	parts := append([]string{it.title}, it.keywords...)
+	parts = append(parts, it.desc)
+	return []rune(zh.Fold(strings.Join(parts, "\n")))
+}
+
+func bitMap(keys []uint64) map[uint64]int {
+	m := make(map[uint64]int, len(keys))
+	for b, k := range keys {
+		m[k] = b
+	}
+	return m
+}
+
+// functionChars rarely begin or end a term; spans drop them at their ends.
+const functionChars = "的了在和与及或对于是为以而由从把被将其之中上下等"
+
+// spans returns the distinct maximal stretches of folded text made of
+// consecutive Han bigrams for which has is true, with function characters
+// trimmed from their ends and at least minRunes long, and the Latin words
+// (with a letter) for which it is true; longest first.
+func spans(rs []rune, has func(uint64) bool, minRunes int) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(t string) {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	start := -1 // start of the current span in rs
+	word := -1  // start of the current Latin/digit word
+	isWordRune := func(r rune) bool {
+		return r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') || r >= 0x80 && !zh.IsHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
+	}
+	for i := 0; i <= len(rs); i++ {
+		var r rune
+		if i < len(rs) {
+			r = rs[i]
+		}
+		if word >= 0 && (i == len(rs) || !isWordRune(r)) {
+			if w := string(rs[word:i]); len(w) >= 2 && strings.ContainsFunc(w, unicode.IsLetter) && has(wordKey([]byte(w))) {
+				add(w)
+			}
+			word = -1
+		}
+		if i < len(rs) && isWordRune(r) && word < 0 {
+			word = i
+		}
+		pair := i > 0 && i < len(rs) && zh.IsHan(rs[i-1]) && zh.IsHan(r) && has(gram2(rs[i-1], r))
+		switch {
+		case pair && start < 0:
+			start = i - 1
+		case !pair && start >= 0:
+			j := i
+			for start < j && strings.ContainsRune(functionChars, rs[start]) {
+				start++
+			}
+			for j > start && strings.ContainsRune(functionChars, rs[j-1]) {
+				j--
+			}
+			if j-start >= minRunes {
+				add(string(rs[start:j]))
+			}
+			start = -1
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return utf8.RuneCountInString(out[i]) > utf8.RuneCountInString(out[j]) })
 	return out
 }
 
