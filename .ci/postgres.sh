@@ -51,7 +51,7 @@ fi
 
 # The role's password; psql runs as the postgres OS user over the Unix socket
 # (peer authentication), which works before any password is set.
-su postgres -c "psql -q -p $port -v ON_ERROR_STOP=1 -c \"ALTER ROLE postgres PASSWORD '$password'\"" >&2
+(cd / && su postgres -c "psql -q -p $port -v ON_ERROR_STOP=1 -c \"ALTER ROLE postgres PASSWORD '$password'\"") >&2
 
 line="export INNOBRIDGE_TEST_POSTGRES='postgres://postgres:$password@127.0.0.1:$port/postgres?sslmode=disable'"
 if [[ $# -gt 0 ]]; then
