@@ -101,6 +101,9 @@ type organizationPage struct {
 	Demands           []*innobridge.Demand
 	DemandsTotal      int
 	Own               bool // the user acts for this organisation
+	// Calc is the 政策计算器 / 培育梯度 section, for staff and the
+	// enterprise's own members; nil otherwise.
+	Calc *calcView
 }
 
 // organizationJSON is an organisation with its listing counts, for the API.
@@ -132,6 +135,9 @@ func (s *Server) handleOrganization(w http.ResponseWriter, r *http.Request) erro
 	u := state(r).user
 	page := &organizationPage{O: o, Achievements: achs, AchievementsTotal: na, Demands: dems, DemandsTotal: nd,
 		Own: u != nil && u.OrgID == o.ID}
+	if page.Calc, err = s.calcFor(r, o); err != nil {
+		return err
+	}
 	page.Nav = "organizations"
 	s.render(w, r, http.StatusOK, "organization", page)
 	return nil

@@ -28,6 +28,9 @@ func (s *Server) routes() {
 
 	s.handleList("/organizations", s.handleOrganizationList)
 	s.handle("GET /organizations/{id}", s.handleOrganization)
+	s.handle("GET /organizations/{id}/indicators", s.handleIndicatorsForm)
+	s.handle("POST /organizations/{id}/indicators", s.handleIndicatorsSave)
+	s.handle("POST /organizations/{id}/recognitions", s.handleRecognitionAdd)
 
 	s.handle("GET /login", s.handleLoginForm)
 	s.handle("POST /login", s.handleLogin)
@@ -52,6 +55,10 @@ func (s *Server) routes() {
 	s.handle("POST /staff/docking/{id}/items/{item}", s.handleDockingItem)
 	s.handle("GET /staff/docking/{id}/export", s.handleDockingExport)
 	s.handle("GET /staff/duplicates", s.handleDuplicates)
+	s.handleList("/staff/policies", s.handlePolicies)
+	s.handle("GET /staff/pipeline", s.handlePipeline)
+	s.handle("GET /staff/indicators/import", s.handleIndicatorImportForm)
+	s.handle("POST /staff/indicators/import", s.handleIndicatorImport)
 
 	// JSON API: the same handlers, answering JSON under /api/v1.
 	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
@@ -79,4 +86,12 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/docking-lists/{id}", s.handleDocking)
 	s.handle("PATCH /api/v1/docking-lists/{id}/items/{item}", s.handleDockingItem)
 	s.handle("GET /api/v1/duplicates", s.handleDuplicates)
+	s.handle("GET /api/v1/organizations/{id}/evaluation", s.handleEvaluation)
+	s.handle("GET /api/v1/organizations/{id}/indicators", s.handleIndicatorsAPI)
+	s.handle("PUT /api/v1/organizations/{id}/indicators/{year}", s.handleYearPut)
+	s.handle("DELETE /api/v1/organizations/{id}/indicators/{year}", s.handleYearDelete)
+	s.handle("PUT /api/v1/organizations/{id}/profile", s.handleProfilePut)
+	s.handle("GET /api/v1/organizations/{id}/indicator-changes", s.handleIndicatorChanges)
+	s.handle("GET /api/v1/policies", s.handlePolicies)
+	s.handle("GET /api/v1/tier-pipeline", s.handlePipeline)
 }

@@ -41,7 +41,7 @@ func samplePages() map[string]page {
 		Confs: []string{"teaser"}, Org: "org-1", Sort: "title", Page: 2, PerPage: 20}
 	pg := pager{Page: 2, Pages: 9, Total: 170, Prev: "/a?page=1", Next: "/a?page=3",
 		Links: []pageLink{{N: 1, URL: "/a"}, {Gap: true}, {N: 2, URL: "/a?page=2", Current: true}, {N: 9, URL: "/a?page=9"}}}
-	return map[string]page{
+	pages := map[string]page{
 		"home": &homePage{Base: base, Counts: service.Counts{Achievements: 3, Demands: 2, Organizations: 5, Enterprises: 2},
 			Achievements: []*innobridge.Achievement{ach}, Demands: []*innobridge.Demand{dem}},
 		"achievements": &achievementListPage{Base: base, Items: []*innobridge.Achievement{ach}, Total: 170, F: lp, Errs: errs, Pager: pg,
@@ -85,6 +85,9 @@ func samplePages() map[string]page {
 		"error": &errorPage{Base: base, Status: 404, Err: publicError{Code: "not_found", Message: "不存在 (not found)",
 			Fields: map[string]innobridge.FieldError{"x": {Code: "y", Message: "z"}}}},
 	}
+	maps.Copy(pages, policySamplePages(base, org))
+	pages["organization"].(*organizationPage).Calc = sampleCalc()
+	return pages
 }
 
 // TestTemplates executes every page template in every language with its

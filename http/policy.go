@@ -1,0 +1,898 @@
+package http
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/importer"
+	"github.com/innobridge/innobridge/policy"
+	"github.com/innobridge/innobridge/service"
+	"github.com/innobridge/innobridge/tier"
+)
+
+// The policy calculator's pages and API: the 政策计算器 / 培育梯度 section
+// of an enterprise's page, the indicator form, the staff import of
+// indicators, the 免申即享 lists at /staff/policies and the tier pipeline
+// at /staff/pipeline.
+
+// calcView is the calculator section of an enterprise's page.
+type calcView struct {
+	Org        string // external id
+	AsOf       string
+	FiscalYear int
+	HasData    bool
+	CanEdit    bool
+	Tiers      []tierView
+	Next       *tierView
+	Policies   []policyView
+	Recs       []recView
+}
+
+// tierView is one tier: held or not, pass/fail, score and every criterion.
+type tierView struct {
+	Rule, Title, Version string
+	Held                 bool
+	Number, LastDay      string
+	Expiring             bool
+	Missing              string
+	Eligible             bool
+	Score                string // "64 / 100（合格线 60）", "" without a score
+	Criteria             []criterionView
+	Gaps                 []string // plain Chinese
+}
+
+// criterionView is one line of a trace.
+type criterionView struct {
+	Title, Value, Threshold, Points, Note string
+	Status                                string // pass, fail, info
+	Child                                 bool
+}
+
+// policyView is one local policy for one enterprise.
+type policyView struct {
+	Name, Title string
+	Eligible    bool
+	Amount      string
+	Criteria    []criterionView
+	Gaps        []string
+}
+
+// recView is one recognition held.
+type recView struct {
+	Kind, Number, Granted, LastDay, Status string
+	DaysLeft                               int
+}
+
+// recognitionTitles name the recognition kinds in Chinese.
+var recognitionTitles = map[string]string{
+	innobridge.RecTechSME: "科技型中小企业", innobridge.RecHighTech: "高新技术企业", innobridge.RecInnovativeSME: "创新型中小企业",
+	innobridge.RecTechInnovativeSME: "科技和创新型中小企业", innobridge.RecZJTXSME: "专精特新中小企业",
+	innobridge.RecLittleGiant: "专精特新“小巨人”企业", innobridge.RecInnovationDemo: "国家技术创新示范企业",
+	innobridge.RecIPAdvantage: "知识产权优势企业", innobridge.RecIPDemo: "知识产权示范企业", innobridge.RecOther: "其他",
+}
+
+func recognitionTitle(kind string) string {
+	if t, ok := recognitionTitles[kind]; ok {
+		return t
+	}
+	return kind
+}
+
+// criteria flattens a trace to its top-level criteria and their children.
+func criteria(steps []policy.Step, child bool) []criterionView {
+	var out []criterionView
+	for _, st := range steps {
+		c := criterionView{Title: st.Title, Value: st.Display, Threshold: st.Threshold, Note: st.Note, Child: child, Status: "info"}
+		if st.Pass != nil {
+			c.Status = map[bool]string{true: "pass", false: "fail"}[*st.Pass]
+		}
+		if st.Points != nil {
+			c.Points = fmtFloat(*st.Points)
+			if st.MaxPoints > 0 {
+				c.Points += " / " + fmtFloat(st.MaxPoints)
+			}
+		}
+		out = append(out, c)
+		if !child {
+			out = append(out, criteria(st.Steps, true)...)
+		}
+	}
+	return out
+}
+
+func fmtFloat(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }
+
+// zhGap turns the engine's gap text into plain Chinese: the phrases it
+// uses are translated and money is written in 万元.
+var (
+	zhGapWords = strings.NewReplacer(
+		"missing data: ", "缺少数据：", "no figures for fiscal year ", "未填报财年 ",
+		"needs one of: ", "须满足其一：", "; or ", "；或 ", ": or instead ", "：或改为 ",
+		"needs at least ", "至少需要 ", "needs ", "还需 ", " more points", " 分",
+		" more R&D expense on this revenue", " 研发费用（按当前收入测算）",
+		" more R&D expense (total costs rise with it)", " 研发费用（成本费用随之增加）",
+		" more R&D expense", " 研发费用", " more S&T staff", " 名科技人员", " more R&D staff", " 名研发人员",
+		" more main-business revenue at the same other revenue", " 主营业务收入（其他收入不变）",
+		" more main-business revenue", " 主营业务收入", " less debt at the same assets", " 负债需减少（资产不变）",
+		" more net profit on this revenue", " 净利润（按当前收入）", " more high-tech product/service income", " 高新技术产品（服务）收入",
+		" scores 0 and must score above 0", " 得 0 分，必须得分", "dimension ", "维度 ", "score ", "得分 ",
+		" gives +", " 可加 ", " points", " 分", " of ", " / ", " in FY", "（财年 ", "FY", "财年 ", " days", " 天", " years", " 年",
+		"yes", "是", "no", "否",
+	)
+	moneyM = regexp.MustCompile(`¥(-?[0-9.]+)m`)
+	moneyK = regexp.MustCompile(`¥(-?[0-9.]+)k`)
+)
+
+func zhGap(s string) string {
+	s = moneyM.ReplaceAllStringFunc(s, func(m string) string {
+		v, _ := strconv.ParseFloat(moneyM.FindStringSubmatch(m)[1], 64)
+		return fmtFloat(v*100) + " 万元"
+	})
+	s = moneyK.ReplaceAllStringFunc(s, func(m string) string {
+		v, _ := strconv.ParseFloat(moneyK.FindStringSubmatch(m)[1], 64)
+		return fmtFloat(v/10) + " 万元"
+	})
+	return zhGapWords.Replace(s)
+}
+
+// gapsZH is what an enterprise lacks, in plain Chinese: each failed
+// criterion with its value against the threshold, then the engine's
+// quantified gaps.
+func gapsZH(res *policy.Result) []string {
+	if res.Eligible {
+		return nil
+	}
+	var out []string
+	for _, st := range res.Trace {
+		if st.Pass != nil && !*st.Pass {
+			v := st.Display
+			if v == "" {
+				v = "无数据"
+			}
+			line := fmt.Sprintf("未满足「%s」：当前 %s", st.Title, zhGap(v))
+			if st.Threshold != "" {
+				line += "，要求 " + st.Threshold
+			}
+			out = append(out, line)
+		}
+	}
+	for _, g := range res.Gaps {
+		out = append(out, zhGap(g))
+	}
+	return out
+}
+
+func wanText(yuan int64) string {
+	return fmtFloat(float64(yuan)/1e4) + " 万元"
+}
+
+func newTierView(st *service.TierStatus) tierView {
+	v := tierView{Rule: st.Tier.Rule, Title: st.Tier.Title, Held: st.Held != nil, Expiring: st.Expiring, Missing: st.Missing}
+	if st.Held != nil {
+		v.Number = st.Held.Number
+	}
+	if st.LastDay != nil {
+		v.LastDay = st.LastDay.String()
+	}
+	if r := st.Result; r != nil {
+		v.Version, v.Eligible = r.Version, r.Eligible
+		if r.Score != nil {
+			v.Score = fmtFloat(*r.Score)
+			if r.MaxScore != nil {
+				v.Score += " / " + fmtFloat(*r.MaxScore)
+			}
+			if r.PassScore != nil {
+				v.Score += "（合格线 " + fmtFloat(*r.PassScore) + "）"
+			}
+		}
+		v.Criteria = criteria(r.Trace, false)
+		v.Gaps = gapsZH(r)
+	}
+	return v
+}
+
+// newCalcView lays an evaluation out for the page.
+func newCalcView(ev *service.Evaluation, canEdit bool) *calcView {
+	c := &calcView{Org: ev.Org.ExternalID, AsOf: ev.AsOf.String(), FiscalYear: ev.FiscalYear, CanEdit: canEdit,
+		HasData: len(ev.Stored.Years) > 0 || len(ev.Stored.Profile.Recognitions) > 0}
+	for i := range ev.Tiers {
+		c.Tiers = append(c.Tiers, newTierView(&ev.Tiers[i]))
+	}
+	if ev.Next >= 0 {
+		c.Next = &c.Tiers[ev.Next]
+	}
+	for i := range ev.Policies {
+		r := &ev.Policies[i]
+		p := policyView{Name: r.Rule, Title: r.Title, Eligible: r.Eligible, Criteria: criteria(r.Trace, false), Gaps: gapsZH(r)}
+		if r.Amount != nil {
+			p.Amount = wanText(*r.Amount)
+		}
+		c.Policies = append(c.Policies, p)
+	}
+	for _, e := range ev.Recognitions {
+		rv := recView{Kind: recognitionTitle(e.Kind), Number: e.Number, Granted: e.Granted.String(), Status: string(e.Status), DaysLeft: e.DaysLeft}
+		if e.LastDay != nil {
+			rv.LastDay = e.LastDay.String()
+		}
+		c.Recs = append(c.Recs, rv)
+	}
+	return c
+}
+
+// calcFor returns the calculator section of o's page for the user, or nil
+// when the user may not see it (anyone but staff and o's members) or o is
+// not an enterprise.
+func (s *Server) calcFor(r *http.Request, o *innobridge.Organization) (*calcView, error) {
+	u := state(r).user
+	if o.Kind != innobridge.OrgEnterprise || u == nil || !(u.IsStaff() || u.OrgID == o.ID) {
+		return nil, nil
+	}
+	asOf, err := asOfParam(r)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := s.svc.Evaluate(r.Context(), o.ID, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return newCalcView(ev, u.IsStaff() || (u.OrgID == o.ID && u.Role == innobridge.RoleMember)), nil
+}
+
+// asOfParam reads ?as_of=YYYY-MM-DD; zero when absent.
+func asOfParam(r *http.Request) (innobridge.Date, error) {
+	s := r.URL.Query().Get("as_of")
+	if s == "" {
+		return innobridge.Date{}, nil
+	}
+	d, err := innobridge.ParseDate(s)
+	if err != nil {
+		return d, fieldError("as_of", "format", "日期格式应为 YYYY-MM-DD (as_of must be YYYY-MM-DD)")
+	}
+	return d, nil
+}
+
+// enterpriseParam resolves the {id} of an organisation route.
+func (s *Server) enterpriseParam(r *http.Request) (*innobridge.Organization, error) {
+	return s.orgByExternalID(r.Context(), r.PathValue("id"))
+}
+
+// handleEvaluation serves GET /api/v1/organizations/{id}/evaluation: the
+// enterprise against every tier in force and every active local policy.
+func (s *Server) handleEvaluation(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.enterpriseParam(r)
+	if err != nil {
+		return err
+	}
+	asOf, err := asOfParam(r)
+	if err != nil {
+		return err
+	}
+	ev, err := s.svc.Evaluate(r.Context(), o.ID, asOf)
+	if err != nil {
+		return err
+	}
+	type tierJSON struct {
+		service.TierStatus
+		GapsZH []string `json:"gaps_zh,omitempty"`
+	}
+	out := struct {
+		*service.Evaluation
+		Tiers []tierJSON `json:"tiers"`
+	}{Evaluation: ev}
+	for _, t := range ev.Tiers {
+		tj := tierJSON{TierStatus: t}
+		if t.Result != nil {
+			tj.GapsZH = gapsZH(t.Result)
+		}
+		out.Tiers = append(out.Tiers, tj)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// handleIndicatorsAPI serves GET /api/v1/organizations/{id}/indicators.
+func (s *Server) handleIndicatorsAPI(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.enterpriseParam(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.svc.FindEnterpriseIndicators(r.Context(), o.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+func yearParam(r *http.Request) (int, error) {
+	y, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || y < 1949 || y > 2200 {
+		return 0, fieldError("year", "format", "年度应为四位数字 (year must be a four-digit year)")
+	}
+	return y, nil
+}
+
+// handleYearPut serves PUT /api/v1/organizations/{id}/indicators/{year}:
+// the body is a year's figures (the "years[]" object of docs/policy.md).
+func (s *Server) handleYearPut(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.enterpriseParam(r)
+	if err != nil {
+		return err
+	}
+	year, err := yearParam(r)
+	if err != nil {
+		return err
+	}
+	var y innobridge.YearFigures
+	if err := decodeJSON(r, &y); err != nil {
+		return err
+	}
+	if y.Year != 0 && y.Year != year {
+		return fieldError("year", "mismatch", "正文中的年度 %d 与地址中的 %d 不一致 (the body's year differs from the URL's)", y.Year, year)
+	}
+	y.Year = year
+	changes, err := s.svc.PutEnterpriseYear(r.Context(), o.ID, y)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"changes": nonNil(changes)})
+	return nil
+}
+
+// handleYearDelete serves DELETE /api/v1/organizations/{id}/indicators/{year}.
+func (s *Server) handleYearDelete(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.enterpriseParam(r)
+	if err != nil {
+		return err
+	}
+	year, err := yearParam(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteEnterpriseYear(r.Context(), o.ID, year); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleProfilePut serves PUT /api/v1/organizations/{id}/profile: IP,
+// recognitions, awards and the other facts that are not yearly.
+func (s *Server) handleProfilePut(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.enterpriseParam(r)
+	if err != nil {
+		return err
+	}
+	var p innobridge.EnterpriseProfile
+	if err := decodeJSON(r, &p); err != nil {
+		return err
+	}
+	changes, err := s.svc.PutEnterpriseProfile(r.Context(), o.ID, &p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"changes": nonNil(changes)})
+	return nil
+}
+
+// handleIndicatorChanges serves GET /api/v1/organizations/{id}/indicator-changes.
+func (s *Server) handleIndicatorChanges(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.enterpriseParam(r)
+	if err != nil {
+		return err
+	}
+	off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	lim, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	list, total, err := s.svc.FindIndicatorChanges(r.Context(), o.ID, max(off, 0), lim)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(list), "total": total})
+	return nil
+}
+
+// indicatorsPage is /organizations/{id}/indicators: a year's figures, the
+// recognitions and the history of changes.
+type indicatorsPage struct {
+	Base
+	O       *innobridge.Organization
+	Year    int
+	Years   []int // years stored
+	F       map[string]string
+	Fields  []indicatorField
+	Errs    map[string]innobridge.FieldError
+	Err     string
+	Recs    []recView
+	Kinds   []kindOption
+	Changes []*innobridge.IndicatorChange
+	Saved   int // fields changed by the last save, -1 none
+}
+
+type indicatorField struct{ Name, Label, Unit string }
+
+type kindOption struct{ Kind, Title string }
+
+// indicatorFields are the form's inputs, in order.
+var indicatorFields = []indicatorField{
+	{"staff", "职工总数", "人"}, {"st_staff", "科技人员数", "人"}, {"rd_staff", "研发人员数", "人"},
+	{"revenue", "销售（营业）收入", "元"}, {"main_revenue", "主营业务收入", "元"}, {"total_income", "总收入（0 表示同销售收入）", "元"},
+	{"hightech_income", "高新技术产品（服务）收入", "元"}, {"total_costs", "成本费用总额", "元"}, {"total_assets", "资产总额", "元"},
+	{"total_liabilities", "负债总额", "元"}, {"net_profit", "净利润", "元"}, {"rd_expense", "研发费用", "元"},
+	{"rd_expense_domestic", "其中境内研发费用（空表示全部）", "元"}, {"equity_financing", "股权融资", "元"}, {"conversions", "成果转化数", "项"},
+}
+
+func yearForm(y *innobridge.YearFigures) map[string]string {
+	f := map[string]string{}
+	if y == nil {
+		return f
+	}
+	i := func(n int64) string { return strconv.FormatInt(n, 10) }
+	f["staff"], f["st_staff"], f["rd_staff"] = i(int64(y.Staff)), i(int64(y.STStaff)), i(int64(y.RDStaff))
+	f["revenue"], f["main_revenue"], f["total_income"] = i(y.Revenue), i(y.MainRevenue), i(y.TotalIncome)
+	f["hightech_income"], f["total_costs"], f["total_assets"] = i(y.HighTechIncome), i(y.TotalCosts), i(y.TotalAssets)
+	f["total_liabilities"], f["net_profit"], f["rd_expense"] = i(y.TotalLiabilities), i(y.NetProfit), i(y.RDExpense)
+	if y.RDExpenseDomestic != nil {
+		f["rd_expense_domestic"] = i(*y.RDExpenseDomestic)
+	}
+	f["equity_financing"], f["conversions"] = i(y.EquityFinancing), i(int64(y.Conversions))
+	return f
+}
+
+// parseYearForm reads the form's figures; blank is 0.
+func parseYearForm(r *http.Request, year int) (innobridge.YearFigures, map[string]string, error) {
+	y := innobridge.YearFigures{Year: year}
+	f := map[string]string{}
+	v := innobridge.Validation{}
+	for _, fd := range indicatorFields {
+		s := strings.TrimSpace(innobridge.FoldWidth(r.FormValue(fd.Name)))
+		f[fd.Name] = s
+		if s == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64)
+		if err != nil {
+			v.Add(fd.Name, "format", "应为整数 (expected a whole number)")
+			continue
+		}
+		switch fd.Name {
+		case "staff":
+			y.Staff = int(n)
+		case "st_staff":
+			y.STStaff = int(n)
+		case "rd_staff":
+			y.RDStaff = int(n)
+		case "revenue":
+			y.Revenue = n
+		case "main_revenue":
+			y.MainRevenue = n
+		case "total_income":
+			y.TotalIncome = n
+		case "hightech_income":
+			y.HighTechIncome = n
+		case "total_costs":
+			y.TotalCosts = n
+		case "total_assets":
+			y.TotalAssets = n
+		case "total_liabilities":
+			y.TotalLiabilities = n
+		case "net_profit":
+			y.NetProfit = n
+		case "rd_expense":
+			y.RDExpense = n
+		case "rd_expense_domestic":
+			d := n
+			y.RDExpenseDomestic = &d
+		case "equity_financing":
+			y.EquityFinancing = n
+		case "conversions":
+			y.Conversions = int(n)
+		}
+	}
+	return y, f, v.Err()
+}
+
+func (s *Server) indicatorsPageFor(r *http.Request, o *innobridge.Organization, year int) (*indicatorsPage, error) {
+	ctx := r.Context()
+	e, err := s.svc.FindEnterpriseIndicators(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	changes, _, err := s.svc.FindIndicatorChanges(ctx, o.ID, 0, 50)
+	if err != nil {
+		return nil, err
+	}
+	if year == 0 {
+		year = innobridge.NewDate(s.svc.Now()).Year() - 1
+	}
+	p := &indicatorsPage{O: o, Year: year, Fields: indicatorFields, Changes: changes, Saved: -1}
+	for i := range e.Years {
+		p.Years = append(p.Years, e.Years[i].Year)
+		if e.Years[i].Year == year {
+			p.F = yearForm(&e.Years[i])
+		}
+	}
+	if p.F == nil {
+		p.F = map[string]string{}
+	}
+	in := e.Indicators(o)
+	for _, en := range tier.Registry([]*innobridge.Indicators{in}, innobridge.NewDate(s.svc.Now()), service.ExpiryWindow) {
+		rv := recView{Kind: recognitionTitle(en.Kind), Number: en.Number, Granted: en.Granted.String(), Status: string(en.Status), DaysLeft: en.DaysLeft}
+		if en.LastDay != nil {
+			rv.LastDay = en.LastDay.String()
+		}
+		p.Recs = append(p.Recs, rv)
+	}
+	for _, k := range innobridge.RecognitionKinds {
+		p.Kinds = append(p.Kinds, kindOption{k, recognitionTitle(k)})
+	}
+	p.Nav = "organizations"
+	return p, nil
+}
+
+// handleIndicatorsForm serves GET /organizations/{id}/indicators?year=.
+func (s *Server) handleIndicatorsForm(w http.ResponseWriter, r *http.Request) error {
+	if err := requireLogin(r); err != nil {
+		return err
+	}
+	o, err := s.enterpriseParam(r)
+	if err != nil {
+		return err
+	}
+	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
+	p, err := s.indicatorsPageFor(r, o, year)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "indicators", p)
+	return nil
+}
+
+// handleIndicatorsSave serves POST /organizations/{id}/indicators: one
+// year's figures from the form.
+func (s *Server) handleIndicatorsSave(w http.ResponseWriter, r *http.Request) error {
+	if err := requireLogin(r); err != nil {
+		return err
+	}
+	o, err := s.enterpriseParam(r)
+	if err != nil {
+		return err
+	}
+	year, yerr := strconv.Atoi(strings.TrimSpace(r.FormValue("year")))
+	if yerr != nil || year < 1949 || year > 2200 {
+		year = 0
+	}
+	y, form, ferr := parseYearForm(r, year)
+	var changes []*innobridge.IndicatorChange
+	err = ferr
+	if year == 0 {
+		err = mergeValidation(err, fieldError("year", "format", "年度应为四位数字 (year must be a four-digit year)"))
+	}
+	if err == nil {
+		changes, err = s.svc.PutEnterpriseYear(r.Context(), o.ID, y)
+	}
+	if err != nil && innobridge.ErrorCode(err) != innobridge.EINVALID {
+		return err
+	}
+	p, perr := s.indicatorsPageFor(r, o, year)
+	if perr != nil {
+		return perr
+	}
+	if err != nil {
+		p.F, p.Errs, p.Err = form, fieldsOf(err), formMessage(err)
+		s.render(w, r, http.StatusUnprocessableEntity, "indicators", p)
+		return nil
+	}
+	http.Redirect(w, r, fmt.Sprintf("/organizations/%s/indicators?year=%d&saved=%d", url.PathEscape(o.ExternalID), year, len(changes)), http.StatusSeeOther)
+	return nil
+}
+
+// handleRecognitionAdd serves POST /organizations/{id}/recognitions.
+func (s *Server) handleRecognitionAdd(w http.ResponseWriter, r *http.Request) error {
+	if err := requireLogin(r); err != nil {
+		return err
+	}
+	o, err := s.enterpriseParam(r)
+	if err != nil {
+		return err
+	}
+	v := innobridge.Validation{}
+	rec := innobridge.Recognition{Kind: r.FormValue("kind"), Number: strings.TrimSpace(r.FormValue("number"))}
+	if d := parseDateField(&v, "granted", r.FormValue("granted")); d != nil {
+		rec.Granted = *d
+	}
+	rec.Expires = parseDateField(&v, "expires", r.FormValue("expires"))
+	err = v.Err()
+	if err == nil {
+		_, err = s.svc.AddRecognition(r.Context(), o.ID, rec)
+	}
+	if err != nil {
+		if innobridge.ErrorCode(err) != innobridge.EINVALID {
+			return err
+		}
+		p, perr := s.indicatorsPageFor(r, o, 0)
+		if perr != nil {
+			return perr
+		}
+		p.Errs, p.Err = fieldsOf(err), formMessage(err)
+		s.render(w, r, http.StatusUnprocessableEntity, "indicators", p)
+		return nil
+	}
+	http.Redirect(w, r, "/organizations/"+url.PathEscape(o.ExternalID)+"/indicators", http.StatusSeeOther)
+	return nil
+}
+
+// policiesPage is /staff/policies: every local policy's 免申即享 list.
+type policiesPage struct {
+	Base
+	AsOf     string
+	Policies []policyListView
+}
+
+type policyListView struct {
+	Name, Title, Period, Budget, Total, ProRata string
+	Active, OverBudget, Example                 bool
+	Count                                       int
+	Payees                                      []payeeView
+}
+
+type payeeView struct {
+	ID, Name, Amount string
+}
+
+func newPolicyListViews(list *service.PolicyList) []policyListView {
+	var out []policyListView
+	for _, run := range list.Runs {
+		v := policyListView{Name: run.Policy, Title: run.Title, Period: run.From.String() + " – " + run.Until.String(),
+			Budget: wanText(run.Budget), Total: wanText(run.Total), Active: run.Active, OverBudget: run.OverBudget,
+			Example: run.Example, Count: run.Count}
+		if run.OverBudget {
+			v.ProRata = fmt.Sprintf("%.1f%%", run.ProRata*100)
+		}
+		for _, p := range run.Qualifying {
+			pv := payeeView{ID: p.ID, Amount: wanText(p.Amount)}
+			if o := list.Orgs[p.ID]; o != nil {
+				pv.Name = o.Name
+			}
+			v.Payees = append(v.Payees, pv)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// handlePolicies serves GET /staff/policies (HTML, .xlsx, .csv, .json)
+// and GET /api/v1/policies.
+func (s *Server) handlePolicies(w http.ResponseWriter, r *http.Request) error {
+	asOf, err := asOfParam(r)
+	if err != nil {
+		return err
+	}
+	format := formatOf(r)
+	if isAPI(r) {
+		format = "json"
+	}
+	list, err := s.svc.PolicyRuns(r.Context(), asOf, format == "json")
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "json":
+		writeJSON(w, http.StatusOK, list)
+		return nil
+	case "csv", "xlsx":
+		return s.writeTable(w, format, policyTable(list))
+	}
+	p := &policiesPage{AsOf: list.AsOf.String(), Policies: newPolicyListViews(list)}
+	p.Nav = "staff"
+	s.render(w, r, http.StatusOK, "policies", p)
+	return nil
+}
+
+// policyTable is the 免申即享 lists as one sheet, a row per policy ×
+// qualifying enterprise.
+func policyTable(list *service.PolicyList) table {
+	t := table{Name: "policies-" + list.AsOf.String(), Header: []string{"政策编号", "政策名称", "预算(元)", "合计(元)", "超预算",
+		"企业编号", "企业名称", "统一社会信用代码", "测算金额(元)"}}
+	for _, run := range list.Runs {
+		over := "否"
+		if run.OverBudget {
+			over = "是"
+		}
+		for _, p := range run.Qualifying {
+			name, code := "", ""
+			if o := list.Orgs[p.ID]; o != nil {
+				name, code = o.Name, o.USCC
+			}
+			t.Rows = append(t.Rows, []string{run.Policy, run.Title, strconv.FormatInt(run.Budget, 10), strconv.FormatInt(run.Total, 10), over,
+				p.ID, name, code, strconv.FormatInt(p.Amount, 10)})
+		}
+	}
+	return t
+}
+
+// pipelinePage is /staff/pipeline: candidates per tier and expiring
+// recognitions.
+type pipelinePage struct {
+	Base
+	AsOf     string
+	Tiers    []pipelineTierView
+	Expiring []expiringView
+	Counts   []countView
+}
+
+type pipelineTierView struct {
+	Title, Rule, Missing string
+	Holders              int
+	Candidates           []candidateView
+}
+
+type candidateView struct {
+	ID, Name, Distance, Score string
+	Eligible, Renewal         bool
+	Gaps                      []string
+}
+
+type expiringView struct {
+	ID, Name, Kind, Number, LastDay string
+	DaysLeft                        int
+}
+
+type countView struct {
+	Tier, Region string
+	N            int
+}
+
+// handlePipeline serves GET /staff/pipeline and GET /api/v1/tier-pipeline.
+func (s *Server) handlePipeline(w http.ResponseWriter, r *http.Request) error {
+	asOf, err := asOfParam(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Pipeline(r.Context(), asOf, 0)
+	if err != nil {
+		return err
+	}
+	if isAPI(r) || formatOf(r) == "json" {
+		writeJSON(w, http.StatusOK, p)
+		return nil
+	}
+	name := func(id string) string {
+		if o := p.Orgs[id]; o != nil {
+			return o.Name
+		}
+		return id
+	}
+	page := &pipelinePage{AsOf: p.AsOf.String()}
+	for _, t := range p.Tiers {
+		tv := pipelineTierView{Title: t.Tier.Title, Rule: t.Tier.Rule, Missing: t.Missing, Holders: t.Holders}
+		for _, c := range t.Candidates {
+			cv := candidateView{ID: c.ID, Name: name(c.ID), Distance: fmtFloat(c.Result.Distance), Eligible: c.Result.Eligible, Renewal: c.Renewal}
+			if c.Result.Score != nil {
+				cv.Score = fmtFloat(*c.Result.Score)
+			}
+			for _, g := range c.Result.Gaps {
+				cv.Gaps = append(cv.Gaps, zhGap(g))
+			}
+			tv.Candidates = append(tv.Candidates, cv)
+		}
+		page.Tiers = append(page.Tiers, tv)
+	}
+	for _, e := range p.Expiring {
+		ev := expiringView{ID: e.Enterprise, Name: name(e.Enterprise), Kind: recognitionTitle(e.Kind), Number: e.Number, DaysLeft: e.DaysLeft}
+		if e.LastDay != nil {
+			ev.LastDay = e.LastDay.String()
+		}
+		page.Expiring = append(page.Expiring, ev)
+	}
+	for _, c := range p.Counts {
+		title := c.Tier
+		if t, ok := tier.TierOf(c.Tier); ok {
+			title = t.Title
+		}
+		region := innobridge.RegionName(c.Region)
+		if region == "" {
+			region = c.Region
+		}
+		page.Counts = append(page.Counts, countView{Tier: title, Region: region, N: c.N})
+	}
+	page.Nav = "staff"
+	s.render(w, r, http.StatusOK, "pipeline", page)
+	return nil
+}
+
+// indicatorImportPage is /staff/indicators/import.
+type indicatorImportPage struct {
+	Base
+	Columns  []importer.IndicatorColumn
+	Imported int
+	Problems []string
+	Err      string
+}
+
+// handleIndicatorImportForm serves GET /staff/indicators/import.
+func (s *Server) handleIndicatorImportForm(w http.ResponseWriter, r *http.Request) error {
+	if err := requireStaffPage(r); err != nil {
+		return err
+	}
+	p := &indicatorImportPage{Columns: importer.IndicatorColumns}
+	p.Nav = "staff"
+	s.render(w, r, http.StatusOK, "indicator_import", p)
+	return nil
+}
+
+func requireStaffPage(r *http.Request) error {
+	if err := requireLogin(r); err != nil {
+		return err
+	}
+	if !state(r).user.IsStaff() {
+		return innobridge.Errorf(innobridge.EFORBIDDEN, "仅限科技局工作人员 (staff only)")
+	}
+	return nil
+}
+
+// handleIndicatorImport serves POST /staff/indicators/import: one file of
+// yearly figures, all or nothing, every problem listed by row and field.
+func (s *Server) handleIndicatorImport(w http.ResponseWriter, r *http.Request) error {
+	if err := requireStaffPage(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	p := &indicatorImportPage{Columns: importer.IndicatorColumns}
+	p.Nav = "staff"
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		p.Err = "请选择文件 (choose a file)"
+		s.render(w, r, http.StatusUnprocessableEntity, "indicator_import", p)
+		return nil
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		return badRequest("读取上传文件失败 (reading the upload failed: %v)", err)
+	}
+	kind := innobridge.OrgEnterprise
+	orgs, _, err := s.svc.FindOrganizations(ctx, innobridge.OrganizationFilter{Kind: &kind, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	byUSCC, byExt := map[string]*innobridge.Organization{}, map[string]*innobridge.Organization{}
+	for _, o := range orgs {
+		if o.USCC != "" {
+			byUSCC[o.USCC] = o
+		}
+		byExt[o.ExternalID] = o
+	}
+	resolve := func(uscc, ext string) (int64, string, bool) {
+		o := byUSCC[innobridge.NormalizeUSCC(uscc)]
+		if uscc == "" {
+			o = byExt[ext]
+		}
+		if o == nil {
+			return 0, "", false
+		}
+		return o.ID, o.Name, true
+	}
+	rows, err := importer.ParseIndicators(ctx, hdr.Filename, bytes.NewReader(data), resolve)
+	if err == nil {
+		p.Imported, err = s.svc.ImportIndicators(ctx, hdr.Filename, rows)
+	}
+	if err != nil {
+		if innobridge.ErrorCode(err) == innobridge.EINTERNAL {
+			return err
+		}
+		p.Err = "文件未导入，请修正以下问题后重新上传 (nothing was imported; fix these problems and upload again)"
+		p.Problems = problemLines(err)
+		s.render(w, r, statusOf(err), "indicator_import", p)
+		return nil
+	}
+	s.render(w, r, http.StatusOK, "indicator_import", p)
+	return nil
+}
