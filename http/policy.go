@@ -91,6 +91,12 @@ func criteria(steps []policy.Step, child bool) []criterionView {
 	var out []criterionView
 	for _, st := range steps {
 		c := criterionView{Title: st.Title, Value: st.Display, Threshold: st.Threshold, Note: st.Note, Child: child, Status: "info"}
+		if c.Value != "" {
+			c.Value = zhValue(c.Value)
+		}
+		if c.Threshold != "" {
+			c.Threshold = zhValue(c.Threshold)
+		}
 		if st.Pass != nil {
 			c.Status = map[bool]string{true: "pass", false: "fail"}[*st.Pass]
 		}
@@ -111,22 +117,30 @@ func criteria(steps []policy.Step, child bool) []criterionView {
 func fmtFloat(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }
 
 // zhGap turns the engine's gap text into plain Chinese: the phrases it
-// uses are translated and money is written in 万元.
+// uses are translated and money is written in 万元. Words it does not know
+// stay as they are.
 var (
 	zhGapWords = strings.NewReplacer(
 		"missing data: ", "缺少数据：", "no figures for fiscal year ", "未填报财年 ",
+		"registered date not given", "未填写注册（成立）日期", " not given", " 未填写",
+		"give the date it entered its niche market", "请填写进入细分市场的日期",
 		"needs one of: ", "须满足其一：", "; or ", "；或 ", ": or instead ", "：或改为 ",
-		"needs at least ", "至少需要 ", "needs ", "还需 ", " more points", " 分",
-		" more R&D expense on this revenue", " 研发费用（按当前收入测算）",
+		"needs at least ", "至少需要 ", "needs ", "还需 ", "a valid ", "有效的 ", " recognition", " 认定",
+		" more points", " 分", " more R&D expense on this revenue", " 研发费用（按当前收入测算）",
 		" more R&D expense (total costs rise with it)", " 研发费用（成本费用随之增加）",
-		" more R&D expense", " 研发费用", " more S&T staff", " 名科技人员", " more R&D staff", " 名研发人员",
+		" more R&D expense", " 研发费用", " more R&D", " 研发费用", " more S&T staff", " 名科技人员", " more R&D staff", " 名研发人员",
 		" more main-business revenue at the same other revenue", " 主营业务收入（其他收入不变）",
 		" more main-business revenue", " 主营业务收入", " less debt at the same assets", " 负债需减少（资产不变）",
 		" more net profit on this revenue", " 净利润（按当前收入）", " more high-tech product/service income", " 高新技术产品（服务）收入",
+		" more class-I IP applied in products", " 项已应用于主导产品的Ⅰ类知识产权",
+		" more converted achievements over the window", " 项科技成果转化",
+		" over these years on this revenue", "（按近年合计收入测算）", " on this revenue", "（按当前收入）",
 		" scores 0 and must score above 0", " 得 0 分，必须得分", "dimension ", "维度 ", "score ", "得分 ",
-		" gives +", " 可加 ", " points", " 分", " of ", " / ", " in FY", "（财年 ", "FY", "财年 ", " days", " 天", " years", " 年",
-		"yes", "是", "no", "否",
+		" gives +", " 可加 ", " points", " 分", "FY", "财年 ",
+		"tech_innovative_sme", "科技和创新型中小企业", "innovative_sme", "创新型中小企业", "tech_sme", "科技型中小企业",
+		"zjtx_sme", "专精特新中小企业", "little_giant", "专精特新“小巨人”企业", "hightech", "高新技术企业", " or ", " 或 ",
 	)
+	inFY   = regexp.MustCompile(` in FY(\d{4})`)
 	moneyM = regexp.MustCompile(`¥(-?[0-9.]+)m`)
 	moneyK = regexp.MustCompile(`¥(-?[0-9.]+)k`)
 )
@@ -140,32 +154,65 @@ func zhGap(s string) string {
 		v, _ := strconv.ParseFloat(moneyK.FindStringSubmatch(m)[1], 64)
 		return fmtFloat(v/10) + " 万元"
 	})
+	s = inFY.ReplaceAllString(s, "（财年 $1）")
 	return zhGapWords.Replace(s)
 }
 
+// zhValue shows a trace value or threshold in Chinese.
+func zhValue(s string) string {
+	switch s {
+	case "":
+		return "无数据"
+	case "yes":
+		return "是"
+	case "no":
+		return "否"
+	}
+	s = strings.Replace(s, "= yes", "= 是", 1)
+	s = strings.Replace(s, "= no", "= 否", 1)
+	if strings.HasSuffix(s, " days") {
+		s = strings.TrimSuffix(s, " days") + " 天"
+	} else if strings.HasSuffix(s, " years") {
+		s = strings.TrimSuffix(s, " years") + " 年"
+	}
+	return zhGap(s)
+}
+
 // gapsZH is what an enterprise lacks, in plain Chinese: each failed
-// criterion with its value against the threshold, then the engine's
-// quantified gaps.
+// criterion with its value against the threshold and what it takes to
+// pass, then the gaps that belong to no single criterion (the score).
 func gapsZH(res *policy.Result) []string {
 	if res.Eligible {
 		return nil
 	}
 	var out []string
+	idx := map[string]int{} // failed criterion title → line
 	for _, st := range res.Trace {
 		if st.Pass != nil && !*st.Pass {
-			v := st.Display
-			if v == "" {
-				v = "无数据"
-			}
-			line := fmt.Sprintf("未满足「%s」：当前 %s", st.Title, zhGap(v))
+			line := fmt.Sprintf("未满足「%s」：当前 %s", st.Title, zhValue(st.Display))
 			if st.Threshold != "" {
-				line += "，要求 " + st.Threshold
+				line += "，要求 " + zhValue(st.Threshold)
 			}
+			idx[st.Title] = len(out)
 			out = append(out, line)
 		}
 	}
 	for _, g := range res.Gaps {
-		out = append(out, zhGap(g))
+		attached := false
+		for title, i := range idx {
+			if rest, ok := strings.CutPrefix(g, title+": "); ok {
+				hint := rest
+				if j := strings.LastIndex(rest, ": "); j >= 0 {
+					hint = rest[j+2:]
+				}
+				out[i] += " —— " + zhGap(hint)
+				attached = true
+				break
+			}
+		}
+		if !attached {
+			out = append(out, zhGap(g))
+		}
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/policy"
 	"github.com/innobridge/innobridge/sheet"
 )
 
@@ -306,4 +307,26 @@ func mustCheck(t *testing.T) rune {
 		t.Fatal("bad USCC")
 	}
 	return rune(c)
+}
+
+func TestGapsInChinese(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"needs ¥1.8m more R&D expense on this revenue", "还需 180 万元 研发费用（按当前收入测算）"},
+		{"needs ¥250k more high-tech product/service income", "还需 25 万元 高新技术产品（服务）收入"},
+		{"needs ¥0.4m more R&D in FY2024", "还需 40 万元 研发费用（财年 2024）"},
+		{"missing data: no figures for fiscal year 2025", "缺少数据：未填报财年 2025"},
+		{"needs a valid tech_innovative_sme or tech_sme recognition", "还需 有效的 科技和创新型中小企业 或 科技型中小企业 认定"},
+	} {
+		if got := zhGap(tc.in); got != tc.want {
+			t.Errorf("zhGap(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	f, pass := false, true
+	res := &policy.Result{Trace: []policy.Step{{Title: "研发费用占比", Display: "2.1%", Threshold: "≥ 3%", Pass: &f}, {Title: "职工", Pass: &pass}},
+		Gaps: []string{"研发费用占比: 2.1% < 3%: needs ¥1.8m more R&D expense on this revenue", "score 50 < 60: needs 10 more points"}}
+	got := gapsZH(res)
+	want := []string{"未满足「研发费用占比」：当前 2.1%，要求 ≥ 3% —— 还需 180 万元 研发费用（按当前收入测算）", "得分 50 < 60: 还需 10 分"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("gapsZH = %q, want %q", got, want)
+	}
 }
