@@ -82,8 +82,9 @@ func (p Params) withDefaults() Params {
 
 // Options configure an Index.
 type Options struct {
-	// Analyzer segments queries into words. Nil means zh.Default(); set
-	// NoSegment to match on n-grams and keywords alone.
+	// Analyzer segments queries into words when Params.SegPhrase > 0. Nil
+	// means zh.Default(); set NoSegment to match on n-grams and keywords
+	// alone.
 	Analyzer  *zh.Analyzer
 	NoSegment bool
 	// Workers analyse listings in parallel when adding many; 0 means
@@ -110,7 +111,7 @@ func New(opts Options) *Index {
 	if opts.Workers <= 0 {
 		ix.opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	if !opts.NoSegment {
+	if !opts.NoSegment && ix.p.SegPhrase > 0 { // only segmented phrases need the dictionary
 		ix.seg = opts.Analyzer
 		if ix.seg == nil {
 			ix.seg, _ = zh.Default() // on error, queries fall back to n-grams

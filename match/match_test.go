@@ -1,0 +1,185 @@
+package match
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/innobridge/innobridge"
+)
+
+func achievement(id, title, desc string, keywords ...string) *innobridge.Achievement {
+	a := &innobridge.Achievement{}
+	a.ExternalID, a.Title, a.Description, a.Keywords = id, title, desc, keywords
+	return a
+}
+
+func mustIndex(tb testing.TB, as ...*innobridge.Achievement) *Index {
+	tb.Helper()
+	ix := New(Options{NoSegment: true})
+	if err := ix.AddAchievements(context.Background(), as); err != nil {
+		tb.Fatal(err)
+	}
+	return ix
+}
+
+func ids(rs []Result) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func TestSearch(t *testing.T) {
+	ix := mustIndex(t,
+		achievement("a1", "锂电池正极材料回收利用技术", "采用湿法冶金从废旧锂电池中回收钴、镍和锂，回收率高于95%。", "锂电池回收", "湿法冶金"),
+		achievement("a2", "光伏组件自动清洗机器人", "适用于大型光伏电站的无水清洗机器人，降低运维成本。", "光伏", "清洗机器人"),
+		achievement("a3", "废旧动力电池梯次利用系统", "对退役锂电池进行检测分选，用于储能系统。", "梯次利用", "储能"),
+		achievement("a4", "高精度数控机床主轴", "主轴径向跳动小于1微米。", "数控机床"),
+	)
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		d := &innobridge.Demand{}
+		d.ExternalID, d.Title, d.Keywords = "d1", "废旧锂电池回收", []string{"锂电池回收"}
+		rs, err := ix.Search(ctx, d, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) == 0 || rs[0].ID != "a1" {
+			t.Fatalf("got %v, want a1 first", ids(rs))
+		}
+		if !slices.Contains(rs[0].Why.Matched, "锂电池回收") {
+			t.Errorf("Why.Matched = %q, want the keyword 锂电池回收", rs[0].Why.Matched)
+		}
+		p := rs[0].Why.Parts
+		if sum := p.Lexical + p.Phrase + p.Related + p.Structured; sum-rs[0].Score > 1e-3 || rs[0].Score-sum > 1e-3 {
+			t.Errorf("parts sum to %v, score is %v", sum, rs[0].Score)
+		}
+	})
+	t.Run("Removed", func(t *testing.T) {
+		ix := mustIndex(t, achievement("x1", "锂电池回收", "锂电池"), achievement("x2", "锂电池检测", "锂电池"))
+		if !ix.RemoveAchievement("x1") {
+			t.Fatal("RemoveAchievement(x1) = false")
+		}
+		d := &innobridge.Demand{}
+		d.ExternalID, d.Title = "d", "锂电池回收"
+		rs, err := ix.Search(ctx, d, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(ids(rs), "x1") {
+			t.Errorf("removed x1 still found: %v", ids(rs))
+		}
+	})
+	t.Run("NoMatch", func(t *testing.T) {
+		d := &innobridge.Demand{}
+		d.ExternalID, d.Title = "d", "量子"
+		rs, err := ix.Search(ctx, d, 3)
+		if err != nil || len(rs) != 0 {
+			t.Errorf("got %v, %v; want nothing", ids(rs), err)
+		}
+	})
+}
+
+func TestSpans(t *testing.T) {
+	present := map[uint64]bool{}
+	for _, s := range []string{"污水处理", "工艺"} {
+		rs := []rune(s)
+		for i := 1; i < len(rs); i++ {
+			present[gram2(rs[i-1], rs[i])] = true
+		}
+	}
+	present[wordKey([]byte("mbr"))] = true
+	got := spans([]rune("基于mbr的污水处理新工艺的研究"), func(k uint64) bool { return present[k] }, 2)
+	want := []string{"污水处理", "mbr", "工艺"}
+	if !slices.Equal(got, want) {
+		t.Errorf("spans = %q, want %q", got, want)
+	}
+}
+
+// TestDevSmoke checks ranking quality on a slice of the public dev set in
+// ../shared/bench (skipped when it is absent): the known item must come
+// first almost always, and related papers must rank well. The floors sit
+// under the full-set figures in BENCH.md; the full comparison with Bleve is
+// cmd/matchbench.
+func TestDevSmoke(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "bench")
+	if _, err := os.Stat(filepath.Join(dir, "corpus_B.jsonl")); err != nil {
+		t.Skip("no benchmark data in ../shared/bench")
+	}
+	if testing.Short() {
+		t.Skip("short")
+	}
+	for _, tc := range []struct {
+		task            string
+		minMRR, minNDCG float64
+	}{
+		{"A", 0.90, 0.15},
+		{"B", 0.93, 0.25},
+	} {
+		t.Run(tc.task, func(t *testing.T) {
+			as := mustRead(t, filepath.Join(dir, "corpus_"+tc.task+".jsonl"), ReadAchievements)
+			ds := mustRead(t, filepath.Join(dir, "queries_"+tc.task+"_dev.jsonl"), ReadDemands)
+			f, err := os.Open(filepath.Join(dir, "qrels_"+tc.task+"_dev.tsv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			qrels, err := ReadQrels(f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix := New(Options{})
+			if err := ix.AddAchievements(context.Background(), as); err != nil {
+				t.Fatal(err)
+			}
+			// Up to 250 queries with related papers and 250 without.
+			var pick []*innobridge.Demand
+			nRel, nOther := 0, 0
+			for _, d := range ds {
+				rel := false
+				for _, g := range qrels[d.ExternalID] {
+					rel = rel || g < 3
+				}
+				switch {
+				case rel && nRel < 250:
+					nRel++
+				case !rel && nOther < 250:
+					nOther++
+				default:
+					continue
+				}
+				pick = append(pick, d)
+			}
+			ds = pick
+			sub := Qrels{}
+			run := map[string][]string{}
+			err = SearchAll(context.Background(), ix, ds, 100, 0, func(i int, rs []Result) error {
+				sub[ds[i].ExternalID] = qrels[ds[i].ExternalID]
+				run[ds[i].ExternalID] = ids(rs)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := Evaluate(sub, run, nil)
+			t.Logf("task %s, %d queries: MRR@10 %.4f, nDCG@10_rel %.4f over %d", tc.task, len(ds), m.MRR10, m.NDCGRel, m.Related)
+			if !(m.MRR10 >= tc.minMRR && m.NDCGRel >= tc.minNDCG) { // NaN fails too
+				t.Errorf("MRR@10 %.4f (floor %.2f), nDCG@10_rel %.4f (floor %.2f)", m.MRR10, tc.minMRR, m.NDCGRel, tc.minNDCG)
+			}
+		})
+	}
+}
+
+func mustRead[T any](tb testing.TB, name string, read func(io.Reader) ([]T, error)) []T {
+	tb.Helper()
+	v, err := readFile(name, read)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
