@@ -57,6 +57,9 @@ func Load(ctx context.Context, svc *service.Service, out io.Writer) (loaded bool
 	if err := l.demands(ctx); err != nil {
 		return false, err
 	}
+	if err := l.indicators(ctx); err != nil {
+		return false, err
+	}
 	return true, l.report(out, created)
 }
 
