@@ -126,6 +126,7 @@ type Store interface {
 	ImportStore
 	MatchStore
 	IndicatorStore
+	NotificationStore
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

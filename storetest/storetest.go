@@ -74,6 +74,7 @@ func Run(t *testing.T, b Backend) {
 		{"Match", matchTests},
 		{"DockingList", dockingTests},
 		{"Indicator", indicatorTests},
+		{"Notification", notificationTests},
 		{"Schema", schemaTests},
 		{"Concurrency", concurrencyTests},
 	}
