@@ -53,7 +53,7 @@ type Params struct {
 var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5,
 	Bigram: 1, Word: 1, Phrase: 1,
-	Expand: 40, Related: 2, RelatedKW: 0.3, MaxDF: 0.3, Structured: 0.1,
+	Expand: 40, Related: 2, RelatedKW: 0.3, MaxDF: 0.1, Structured: 0.1,
 }
 
 func (p Params) withDefaults() Params {
@@ -269,10 +269,15 @@ func (ix *Index) add(ctx context.Context, s *side, items []item, gone []string) 
 	for lo := 0; lo < len(items); lo += chunk {
 		order = append(order, &job{lo: lo, hi: min(lo+chunk, len(items)), done: make(chan struct{})})
 	}
+	// At most 2·workers chunks are analysed ahead of the merge, which
+	// bounds the memory of a large build.
+	ahead := make(chan struct{}, 2*workers)
 	go func() {
 		defer close(jobs)
 		for _, j := range order {
-			if ctx.Err() != nil {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
 				return
 			}
 			jobs <- j
@@ -328,6 +333,7 @@ func (ix *Index) add(ctx context.Context, s *side, items []item, gone []string) 
 		s.refreshNorms(ix.p, false)
 		ix.mu.Unlock()
 		j.res = nil
+		<-ahead
 	}
 	return nil
 }

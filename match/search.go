@@ -318,8 +318,17 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			common++
 		}
 	}
+	// Terms in more than MaxDF of the listings are skipped (unless the
+	// query has nothing else, or a weighted phrase needs them): they cost
+	// the most and tell the least.
+	var phraseBits uint64
+	for _, ph := range phs {
+		if ph.w > 0 {
+			phraseBits |= ph.mask
+		}
+	}
 	for _, qt := range qts {
-		if common < len(qts) && s.df(qt.t) > maxDF && qt.bit < 0 {
+		if common < len(qts) && s.df(qt.t) > maxDF && (qt.bit < 0 || phraseBits&(1<<qt.bit) == 0) {
 			continue
 		}
 		var bit uint64
