@@ -198,3 +198,20 @@ func flattenJSON(v any) (map[string]string, error) {
 	walk("", tree)
 	return out, nil
 }
+
+// recognitionTitles name the recognition kinds in Chinese.
+var recognitionTitles = map[string]string{
+	RecTechSME: "科技型中小企业", RecHighTech: "高新技术企业", RecInnovativeSME: "创新型中小企业",
+	RecTechInnovativeSME: "科技和创新型中小企业", RecZJTXSME: "专精特新中小企业",
+	RecLittleGiant: "专精特新“小巨人”企业", RecInnovationDemo: "国家技术创新示范企业",
+	RecIPAdvantage: "知识产权优势企业", RecIPDemo: "知识产权示范企业", RecOther: "其他",
+}
+
+// RecognitionTitle is the Chinese name of a recognition kind, or the kind
+// itself when it is unknown.
+func RecognitionTitle(kind string) string {
+	if t, ok := recognitionTitles[kind]; ok {
+		return t
+	}
+	return kind
+}

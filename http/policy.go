@@ -71,20 +71,7 @@ type recView struct {
 	DaysLeft                               int
 }
 
-// recognitionTitles name the recognition kinds in Chinese.
-var recognitionTitles = map[string]string{
-	innobridge.RecTechSME: "科技型中小企业", innobridge.RecHighTech: "高新技术企业", innobridge.RecInnovativeSME: "创新型中小企业",
-	innobridge.RecTechInnovativeSME: "科技和创新型中小企业", innobridge.RecZJTXSME: "专精特新中小企业",
-	innobridge.RecLittleGiant: "专精特新“小巨人”企业", innobridge.RecInnovationDemo: "国家技术创新示范企业",
-	innobridge.RecIPAdvantage: "知识产权优势企业", innobridge.RecIPDemo: "知识产权示范企业", innobridge.RecOther: "其他",
-}
-
-func recognitionTitle(kind string) string {
-	if t, ok := recognitionTitles[kind]; ok {
-		return t
-	}
-	return kind
-}
+func recognitionTitle(kind string) string { return innobridge.RecognitionTitle(kind) }
 
 // criteria flattens a trace to its top-level criteria and their children.
 func criteria(steps []policy.Step, child bool) []criterionView {

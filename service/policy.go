@@ -122,7 +122,11 @@ func (s *Service) PutEnterpriseYear(ctx context.Context, orgID int64, y innobrid
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	return changes, s.audit(ctx, "update", "indicators", o.ExternalID, map[string]any{"year": y.Year, "fields": changeFields(changes)})
+	if err := s.audit(ctx, "update", "indicators", o.ExternalID, map[string]any{"year": y.Year, "fields": changeFields(changes)}); err != nil {
+		return changes, err
+	}
+	s.notifyOrgs(ctx, orgID)
+	return changes, nil
 }
 
 // DeleteEnterpriseYear removes one fiscal year's figures; as
@@ -156,7 +160,11 @@ func (s *Service) PutEnterpriseProfile(ctx context.Context, orgID int64, p *inno
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	return changes, s.audit(ctx, "update", "indicators", o.ExternalID, map[string]any{"profile": true, "fields": changeFields(changes)})
+	if err := s.audit(ctx, "update", "indicators", o.ExternalID, map[string]any{"profile": true, "fields": changeFields(changes)}); err != nil {
+		return changes, err
+	}
+	s.notifyOrgs(ctx, orgID)
+	return changes, nil
 }
 
 // AddRecognition adds a recognition (a tier or honour with its number and
@@ -211,7 +219,19 @@ func (s *Service) ImportIndicators(ctx context.Context, name string, rows []inno
 	if err != nil {
 		return 0, fmt.Errorf("ImportIndicators(%q): %w", name, err)
 	}
-	return len(rows), s.audit(ctx, "import", "indicators", name, map[string]any{"rows": len(rows), "changes": len(changes)})
+	if err := s.audit(ctx, "import", "indicators", name, map[string]any{"rows": len(rows), "changes": len(changes)}); err != nil {
+		return len(rows), err
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, r := range rows {
+		if !seen[r.OrgID] {
+			seen[r.OrgID] = true
+			ids = append(ids, r.OrgID)
+		}
+	}
+	s.notifyOrgs(ctx, ids...)
+	return len(rows), nil
 }
 
 // TierStatus is one rung of the cultivation ladder for one enterprise.

@@ -61,6 +61,8 @@ type Service struct {
 	// Catalog holds the rule sets and local policies; nil means
 	// policy.Default(), loaded on first use.
 	Catalog *policy.Catalog
+	// Mailer sends notification e-mails; nil sends none.
+	Mailer Mailer
 
 	catalogOnce sync.Once
 	catalogErr  error

@@ -1,0 +1,110 @@
+package service_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/service"
+)
+
+// fakeMailer records what it is asked to send; fail makes it refuse.
+type fakeMailer struct {
+	mu   sync.Mutex
+	sent []sentMail
+	fail bool
+}
+
+type sentMail struct {
+	to            []string
+	subject, body string
+}
+
+func (m *fakeMailer) Send(ctx context.Context, to []string, subject, body string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail {
+		return errors.New("mail server down")
+	}
+	m.sent = append(m.sent, sentMail{to, subject, body})
+	return nil
+}
+
+var _ service.Mailer = (*fakeMailer)(nil)
+
+func TestNotifications(t *testing.T) {
+	f := newFixture(t)
+	mailer := &fakeMailer{}
+	f.svc.Mailer = mailer
+	withMail, err := f.svc.CreateUserUnchecked(context.Background(), service.NewUser{Username: "ent2", Name: "ent2", Role: innobridge.RoleMember,
+		OrgID: f.ent.ID, Password: password, Email: "ent2@example.cn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withIndicators(t, f) // eligible for the R&D increment policy, 高企 ends 2026-04-30
+
+	list, total, err := f.svc.FindNotifications(as(f.entMember), false, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]*innobridge.Notification{}
+	for _, n := range list {
+		kinds[n.Kind] = n
+	}
+	el, ex := kinds[innobridge.NoteEligible], kinds[innobridge.NoteExpiring]
+	if total != 2 || el == nil || ex == nil {
+		t.Fatalf("notifications %+v, want one eligibility and one expiry", list)
+	}
+	if !strings.Contains(el.Title, "研发费用增量补助") || !strings.Contains(el.Body, "100,000 元") || el.Link != "/organizations/org-ent#calc" {
+		t.Errorf("eligibility notification %+v", el)
+	}
+	if !strings.Contains(ex.Body, "GR202432001234") || !strings.Contains(ex.Body, "2026-04-30") || !strings.Contains(ex.Body, "59 天") {
+		t.Errorf("expiry notification %+v", ex)
+	}
+	if n, _ := f.svc.UnreadNotifications(as(withMail)); n != 2 {
+		t.Errorf("%d unread for another member of the enterprise, want 2", n)
+	}
+	if n, _ := f.svc.UnreadNotifications(as(f.otherMember)); n != 0 {
+		t.Errorf("%d unread for another organisation, want 0", n)
+	}
+	if len(mailer.sent) != 2 || len(mailer.sent[0].to) != 1 || mailer.sent[0].to[0] != "ent2@example.cn" {
+		t.Errorf("e-mails %+v, want 2 to ent2@example.cn (the only member with an address)", mailer.sent)
+	}
+
+	// Another run announces nothing twice.
+	mailer.sent = nil
+	n, err := f.svc.RunNotifications(as(f.staff), innobridge.Date{})
+	if err != nil || n != 0 || len(mailer.sent) != 0 {
+		t.Errorf("second run created %d (err %v), sent %d; want nothing new", n, err, len(mailer.sent))
+	}
+	_, err = f.svc.RunNotifications(as(f.entMember), innobridge.Date{})
+	wantCode(t, err, innobridge.EFORBIDDEN)
+
+	// Marking read is per organisation.
+	if n, _ := f.svc.MarkNotificationsRead(as(f.otherMember), nil); n != 0 {
+		t.Errorf("another organisation marked %d read", n)
+	}
+	if n, err := f.svc.MarkNotificationsRead(as(f.entMember), []int64{el.ID}); err != nil || n != 1 {
+		t.Errorf("MarkNotificationsRead = %d, %v", n, err)
+	}
+	if n, _ := f.svc.UnreadNotifications(as(f.entMember)); n != 1 {
+		t.Errorf("%d unread after reading one, want 1", n)
+	}
+}
+
+func TestNotificationMailFailureKeepsNotification(t *testing.T) {
+	f := newFixture(t)
+	f.svc.Mailer = &fakeMailer{fail: true}
+	if _, err := f.svc.CreateUserUnchecked(context.Background(), service.NewUser{Username: "ent2", Name: "ent2", Role: innobridge.RoleMember,
+		OrgID: f.ent.ID, Password: password, Email: "ent2@example.cn"}); err != nil {
+		t.Fatal(err)
+	}
+	withIndicators(t, f)
+	list, _, err := f.db.FindNotifications(context.Background(), innobridge.NotificationFilter{NotEmailed: true})
+	if err != nil || len(list) != 2 {
+		t.Errorf("after a mail failure: %d notifications not e-mailed (err %v), want 2 kept for the application", len(list), err)
+	}
+}
