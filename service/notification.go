@@ -64,8 +64,8 @@ func (s *Service) notify(ctx context.Context, ents []*innobridge.Indicators, org
 		notes = append(notes, &innobridge.Notification{OrgID: o.ID, Kind: innobridge.NoteExpiring,
 			Key:   fmt.Sprintf("expiring:%s:%s:%s", e.Kind, e.Number, e.LastDay),
 			Title: title + "即将到期",
-			Body: fmt.Sprintf("%s 的%s%s将于 %s 到期（还有 %d 天），请及时准备重新认定。", o.Name, title, number, e.LastDay, e.DaysLeft),
-			Link: "/organizations/" + o.ExternalID + "#calc"})
+			Body:  fmt.Sprintf("%s 的%s%s将于 %s 到期（还有 %d 天），请及时准备重新认定。", o.Name, title, number, e.LastDay, e.DaysLeft),
+			Link:  "/organizations/" + o.ExternalID + "#calc"})
 	}
 	var created []*innobridge.Notification
 	for _, n := range notes {
