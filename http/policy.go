@@ -666,6 +666,7 @@ func (s *Server) handleRecognitionAdd(w http.ResponseWriter, r *http.Request) er
 // policiesPage is /staff/policies: every local policy's 免申即享 list.
 type policiesPage struct {
 	Base
+	Notified int // notifications created by the run just made
 	AsOf     string
 	Policies []policyListView
 }
@@ -725,7 +726,8 @@ func (s *Server) handlePolicies(w http.ResponseWriter, r *http.Request) error {
 		return s.writeTable(w, format, policyTable(list))
 	}
 	p := &policiesPage{AsOf: list.AsOf.String(), Policies: newPolicyListViews(list)}
-	p.Nav = "staff"
+	p.Notified, _ = strconv.Atoi(r.URL.Query().Get("notified"))
+	p.Nav = "policies"
 	s.render(w, r, http.StatusOK, "policies", p)
 	return nil
 }
@@ -837,7 +839,7 @@ func (s *Server) handlePipeline(w http.ResponseWriter, r *http.Request) error {
 		}
 		page.Counts = append(page.Counts, countView{Tier: title, Region: region, N: c.N})
 	}
-	page.Nav = "staff"
+	page.Nav = "policies"
 	s.render(w, r, http.StatusOK, "pipeline", page)
 	return nil
 }

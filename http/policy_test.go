@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -329,4 +330,40 @@ func TestGapsInChinese(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("gapsZH = %q, want %q", got, want)
 	}
+}
+
+func TestNotificationPages(t *testing.T) {
+	ts := newTestServer(t)
+	withIndicators(t, ts) // a 高企 certificate ending in 30 days
+	c := ts.client(t)
+	c.login("ent1")
+	r := c.get("/my")
+	badge := regexp.MustCompile(`<span class="badge badge-count"[^>]*>(\d+)</span>`)
+	m := badge.FindStringSubmatch(r.body)
+	if m == nil || m[1] == "0" {
+		t.Fatalf("no unread badge in the header of /my")
+	}
+	r = c.get("/my/notifications")
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(r.body, "高新技术企业即将到期") || !strings.Contains(r.body, "GR202332009999") || !strings.Contains(r.body, `href="/organizations/org-ent#calc"`) {
+		t.Errorf("the expiry notification is not listed: %.2000s", r.body)
+	}
+	r = c.postForm("/my/notifications/read", url.Values{"csrf_token": {c.csrf("/my/notifications")}})
+	wantStatus(t, r, http.StatusSeeOther)
+	if badge.MatchString(c.get("/my").body) {
+		t.Error("the badge stays after reading everything")
+	}
+	o := ts.client(t)
+	o.login("inst1")
+	if r := o.get("/my/notifications"); strings.Contains(r.body, "GR202332009999") {
+		t.Error("another organisation sees the enterprise's notifications")
+	}
+	s := ts.client(t)
+	s.login("staff1")
+	r = s.postForm("/staff/notifications/run", url.Values{"csrf_token": {s.csrf("/staff/policies")}})
+	wantStatus(t, r, http.StatusSeeOther)
+	if loc := r.Header.Get("Location"); loc != "/staff/policies?notified=0" {
+		t.Errorf("a second run went to %q: nothing new should be announced", loc)
+	}
+	wantStatus(t, c.postForm("/staff/notifications/run", url.Values{"csrf_token": {c.csrf("/my")}}), http.StatusForbidden)
 }

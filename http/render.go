@@ -306,6 +306,7 @@ type Base struct {
 	Flash     string // a one-off notice (already localised)
 	ImportOn  bool   // the upload page is available
 	StatusMsg string // set on error pages
+	Unread    int    // unread notifications of the user's organisation
 }
 
 func (b *Base) base() *Base { return b }
@@ -346,6 +347,11 @@ func (s *Server) fillBase(r *http.Request, b *Base) {
 	q.Set("lang", other)
 	b.LangURL = r.URL.Path + "?" + q.Encode()
 	b.ImportOn = s.opts.Import != nil
+	if st.user != nil && st.user.OrgID != 0 {
+		if n, err := s.svc.UnreadNotifications(r.Context()); err == nil {
+			b.Unread = n
+		}
+	}
 	if b.Flash == "" {
 		if f := r.URL.Query().Get("done"); f != "" {
 			if txt, err := translate(s.views.catalog, st.lang, "flash."+f); err == nil {

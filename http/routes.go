@@ -38,6 +38,8 @@ func (s *Server) routes() {
 	s.handle("GET /account/password", s.handlePasswordForm)
 	s.handle("POST /account/password", s.handlePassword)
 	s.handle("GET /my", s.handleMy)
+	s.handle("GET /my/notifications", s.handleNotifications)
+	s.handle("POST /my/notifications/read", s.handleNotificationsRead)
 
 	s.handle("GET /admin/users", s.handleUsers)
 	s.handle("POST /admin/users", s.handleUserCreate)
@@ -59,6 +61,7 @@ func (s *Server) routes() {
 	s.handle("GET /staff/pipeline", s.handlePipeline)
 	s.handle("GET /staff/indicators/import", s.handleIndicatorImportForm)
 	s.handle("POST /staff/indicators/import", s.handleIndicatorImport)
+	s.handle("POST /staff/notifications/run", s.handleNotificationsRun)
 
 	// JSON API: the same handlers, answering JSON under /api/v1.
 	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
@@ -94,4 +97,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/organizations/{id}/indicator-changes", s.handleIndicatorChanges)
 	s.handle("GET /api/v1/policies", s.handlePolicies)
 	s.handle("GET /api/v1/tier-pipeline", s.handlePipeline)
+	s.handle("GET /api/v1/notifications", s.handleNotifications)
+	s.handle("POST /api/v1/notifications/read", s.handleNotificationsRead)
+	s.handle("POST /api/v1/notifications/run", s.handleNotificationsRun)
 }
