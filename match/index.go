@@ -44,16 +44,19 @@ type Params struct {
 	Related    float64 // weight of the second, document-to-document pass
 	// RelatedKW replaces Related for a query that states keywords: they
 	// already name its subject precisely, so the best match lends less.
-	RelatedKW  float64
-	MaxDF      float64 // grams in more than this share of listings are skipped (unless nothing else)
-	Structured float64 // weight of structured fit
+	RelatedKW float64
+	MaxDF     float64 // grams in more than this share of listings are skipped (unless nothing else)
+	// MaxPostings caps MaxDF in listings: on a large index a gram in tens of
+	// thousands of listings costs much and tells little.
+	MaxPostings int
+	Structured  float64 // weight of structured fit
 }
 
 // DefaultParams are the tuned defaults.
 var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5,
 	Bigram: 1, Word: 1, Phrase: 1,
-	Expand: 40, Related: 2, RelatedKW: 0.3, MaxDF: 0.1, Structured: 0.1,
+	Expand: 40, Related: 2, RelatedKW: 0.3, MaxDF: 0.1, MaxPostings: 30000, Structured: 0.1,
 }
 
 func (p Params) withDefaults() Params {
@@ -74,6 +77,9 @@ func (p Params) withDefaults() Params {
 	set(&p.RelatedKW, d.RelatedKW)
 	set(&p.MaxDF, d.MaxDF)
 	set(&p.Structured, d.Structured)
+	if p.MaxPostings == 0 {
+		p.MaxPostings = d.MaxPostings
+	}
 	if p.Expand == 0 {
 		p.Expand = d.Expand
 	}

@@ -311,7 +311,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	acc := getAcc(len(s.docs))
 	defer accPool.Put(acc)
 	k1 := float32(p.K1)
-	maxDF := int(p.MaxDF * float64(N))
+	maxDF := min(int(p.MaxDF*float64(N)), p.MaxPostings)
 	common := 0
 	for _, qt := range qts {
 		if s.df(qt.t) > maxDF {
