@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	nethttp "net/http"
+	"os"
 	"time"
 
 	"github.com/innobridge/innobridge"
@@ -16,6 +17,7 @@ import (
 	"github.com/innobridge/innobridge/importer"
 	"github.com/innobridge/innobridge/match"
 	"github.com/innobridge/innobridge/service"
+	"github.com/innobridge/innobridge/smtp"
 	"github.com/innobridge/innobridge/zh"
 )
 
@@ -35,6 +37,11 @@ type Main struct {
 	// start and refreshed every RefreshEvery (default one minute).
 	Matching     *service.Matching
 	RefreshEvery time.Duration
+	// Mailer, if set, e-mails notifications (see package smtp).
+	Mailer service.Mailer
+	// NotifyEvery, if positive, announces new policy eligibilities and
+	// expiring recognitions at start and then at this interval.
+	NotifyEvery time.Duration
 	// URL is the server's base address once Run has returned.
 	URL string
 
@@ -64,6 +71,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("loading the Chinese dictionary: %w", err)
 	}
 	m.Service = service.New(st, analyzer, m.Logger)
+	m.Service.Mailer = m.Mailer
 	if m.Demo {
 		if _, err := demo.Load(ctx, m.Service, m.Out); err != nil {
 			return fmt.Errorf("loading demo data: %w", err)
@@ -81,6 +89,9 @@ func (m *Main) Run(ctx context.Context) error {
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stop = stop
 	go m.Matching.Run(bg, m.RefreshEvery)
+	if m.NotifyEvery > 0 {
+		go m.notifyLoop(bg)
+	}
 	imp := importer.Func(st, importer.Options{Analyzer: analyzer})
 	handler := http.NewServer(m.Service, http.Options{
 		Logger:   m.Logger,
@@ -110,6 +121,26 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
+// notifyLoop announces new eligibilities and expiring recognitions now
+// and every NotifyEvery until ctx ends.
+func (m *Main) notifyLoop(ctx context.Context) {
+	t := time.NewTicker(m.NotifyEvery)
+	defer t.Stop()
+	for {
+		n, err := m.Service.RunNotificationsUnchecked(ctx, innobridge.Date{})
+		if err != nil && ctx.Err() == nil {
+			m.Logger.ErrorContext(ctx, "notification run failed", slog.Any("err", err))
+		} else if n > 0 {
+			m.Logger.InfoContext(ctx, "notifications created", slog.Int("n", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Close stops the server, waiting up to 10 s for requests in flight, and
 // closes the store.
 func (m *Main) Close() error {
@@ -132,7 +163,7 @@ func (m *Main) Close() error {
 }
 
 var cmdServe = &Command{
-	UsageLine: "serve [--addr HOST:PORT] [--db DSN] [--demo]",
+	UsageLine: "serve [--addr HOST:PORT] [--db DSN] [--demo] [--notify-every D] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U]]",
 	Short:     "run the web platform",
 	Long: `Serve runs the web platform and its JSON API.
 
@@ -140,7 +171,12 @@ The database is given as a DSN: sqlite:PATH (the default is innobridge.db in
 the working directory) or postgres://user:pass@host/db. A brand-new database
 is initialised; a database with an older schema is refused until
 "innobridge migrate" brings it up to date. With --demo an empty database is
-filled with demonstration organisations, listings and users.`,
+filled with demonstration organisations, listings and users.
+
+Notifications (a policy an enterprise now qualifies for, a recognition
+within 90 days of expiry) are announced at start and every --notify-every.
+E-mail is off unless --smtp-addr is given; the password comes only from
+$INNOBRIDGE_SMTP_PASSWORD, never from a flag.`,
 }
 
 // init sets Run apart from the declaration: runServe's flag set refers
@@ -153,8 +189,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&m.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&m.DSN, "db", defaultDSN, "database: sqlite:PATH or postgres://…")
 	fs.BoolVar(&m.Demo, "demo", false, "load demo data into an empty database")
+	fs.DurationVar(&m.NotifyEvery, "notify-every", 24*time.Hour, "how often to announce policy eligibilities and expiring recognitions (0: never)")
+	var mail smtp.Mailer
+	fs.StringVar(&mail.Addr, "smtp-addr", os.Getenv("INNOBRIDGE_SMTP_ADDR"), "SMTP server HOST:PORT for notification e-mail; empty sends none ($INNOBRIDGE_SMTP_ADDR)")
+	fs.StringVar(&mail.From, "smtp-from", os.Getenv("INNOBRIDGE_SMTP_FROM"), "sender address of notification e-mail ($INNOBRIDGE_SMTP_FROM)")
+	fs.StringVar(&mail.Username, "smtp-user", os.Getenv("INNOBRIDGE_SMTP_USER"), "SMTP username; the password is read from $INNOBRIDGE_SMTP_PASSWORD ($INNOBRIDGE_SMTP_USER)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if mail.Addr != "" {
+		if mail.From == "" {
+			return fmt.Errorf("--smtp-addr needs --smtp-from (or $INNOBRIDGE_SMTP_FROM)")
+		}
+		mail.Password = os.Getenv("INNOBRIDGE_SMTP_PASSWORD")
+		m.Mailer = &mail
 	}
 	if err := m.Run(ctx); err != nil {
 		if m.Store != nil {
