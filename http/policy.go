@@ -932,3 +932,38 @@ func (s *Server) handleIndicatorImport(w http.ResponseWriter, r *http.Request) e
 	s.render(w, r, http.StatusOK, "indicator_import", p)
 	return nil
 }
+
+// handleEvaluationsExport serves GET /staff/evaluations.xlsx: every
+// enterprise with indicators against every tier and active policy, with
+// traces and gaps (the workbook of innobridge evaluate --xlsx).
+func (s *Server) handleEvaluationsExport(w http.ResponseWriter, r *http.Request) error {
+	asOf, err := asOfParam(r)
+	if err != nil {
+		return err
+	}
+	lines, _, err := s.svc.EvaluateAll(r.Context(), asOf)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	xw, err := policy.NewXLSXWriter(&buf)
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		if err := xw.Add(l); err != nil {
+			return err
+		}
+	}
+	if err := xw.Close(); err != nil {
+		return err
+	}
+	name := "evaluations-" + innobridge.NewDate(s.svc.Now()).String() + ".xlsx"
+	if !asOf.IsZero() {
+		name = "evaluations-" + asOf.String() + ".xlsx"
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, err = w.Write(buf.Bytes())
+	return err
+}

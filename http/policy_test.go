@@ -224,6 +224,7 @@ func TestStaffPolicyPages(t *testing.T) {
 	c.login("ent1")
 	wantStatus(t, c.get("/staff/policies"), http.StatusForbidden)
 	wantStatus(t, c.get("/staff/pipeline"), http.StatusForbidden)
+	wantStatus(t, c.get("/staff/evaluations.xlsx"), http.StatusForbidden)
 	c = ts.client(t)
 	c.login("staff1")
 	asOf := innobridge.NewDate(ts.svc.Now()).String()
@@ -236,6 +237,15 @@ func TestStaffPolicyPages(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	if txt := bodyText(t, r); !strings.Contains(txt, "测算金额") {
 		t.Error("the .xlsx export has no header")
+	}
+	r = c.get("/staff/evaluations.xlsx")
+	wantStatus(t, r, http.StatusOK)
+	txt := bodyText(t, r)
+	if !strings.Contains(txt, "org-ent") || !strings.Contains(txt, "hightech") || !strings.Contains(txt, "科技人员") {
+		t.Error("the evaluation workbook lacks the enterprise, a tier or its trace")
+	}
+	if ts.svc.Now().Year() == 2026 && !strings.Contains(txt, "sz_rd_increment_2026") { // the example policies run through 2026
+		t.Error("the evaluation workbook lacks the local policies in force")
 	}
 	r = c.get("/staff/pipeline")
 	wantStatus(t, r, http.StatusOK)

@@ -59,6 +59,7 @@ func (s *Server) routes() {
 	s.handle("GET /staff/duplicates", s.handleDuplicates)
 	s.handleList("/staff/policies", s.handlePolicies)
 	s.handle("GET /staff/pipeline", s.handlePipeline)
+	s.handle("GET /staff/evaluations.xlsx", s.handleEvaluationsExport)
 	s.handle("GET /staff/indicators/import", s.handleIndicatorImportForm)
 	s.handle("POST /staff/indicators/import", s.handleIndicatorImport)
 	s.handle("POST /staff/notifications/run", s.handleNotificationsRun)

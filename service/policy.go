@@ -466,3 +466,44 @@ func (s *Service) Pipeline(ctx context.Context, asOf innobridge.Date, limit int)
 	}
 	return p, nil
 }
+
+// EvaluateAll evaluates every enterprise with indicators on asOf (today
+// when zero) against every tier's rule set in force and every local policy
+// active then, one policy.Line per enterprise in organisation order, for
+// the evaluation workbook. Staff only.
+func (s *Service) EvaluateAll(ctx context.Context, asOf innobridge.Date) ([]policy.Line, map[string]*innobridge.Organization, error) {
+	if _, err := requireStaff(ctx); err != nil {
+		return nil, nil, err
+	}
+	cat, err := s.catalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	if asOf.IsZero() {
+		asOf = s.today()
+	}
+	var names []string
+	for _, t := range tier.Ladder {
+		if _, err := cat.RuleSet(t.Rule, asOf); err == nil {
+			names = append(names, t.Rule)
+		}
+	}
+	for _, p := range cat.Policies() {
+		if p.ActiveOn(asOf) {
+			names = append(names, p.Name)
+		}
+	}
+	ev, err := cat.Evaluator(names, asOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	ents, orgs, err := s.enterprises(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	lines := make([]policy.Line, len(ents))
+	for i, e := range ents {
+		lines[i] = policy.Line{ID: e.ID, Results: ev.Evaluate(e)}
+	}
+	return lines, orgs, nil
+}
