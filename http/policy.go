@@ -762,6 +762,14 @@ type pipelinePage struct {
 	Tiers    []pipelineTierView
 	Expiring []expiringView
 	Counts   []countView
+	// Over is the holders of each tier (rows) at each date (OverDates).
+	OverDates []string
+	Over      []overRow
+}
+
+type overRow struct {
+	Tier string
+	N    []int
 }
 
 type pipelineTierView struct {
@@ -838,6 +846,22 @@ func (s *Server) handlePipeline(w http.ResponseWriter, r *http.Request) error {
 			region = c.Region
 		}
 		page.Counts = append(page.Counts, countView{Tier: title, Region: region, N: c.N})
+	}
+	for _, snap := range p.Over {
+		page.OverDates = append(page.OverDates, snap.AsOf.String())
+	}
+	for _, t := range tier.Ladder {
+		row := overRow{Tier: t.Title}
+		for _, snap := range p.Over {
+			n := 0
+			for _, c := range snap.Counts {
+				if c.Tier == t.Rule {
+					n += c.N
+				}
+			}
+			row.N = append(row.N, n)
+		}
+		page.Over = append(page.Over, row)
 	}
 	page.Nav = "policies"
 	s.render(w, r, http.StatusOK, "pipeline", page)

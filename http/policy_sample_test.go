@@ -43,8 +43,9 @@ func policySamplePages(base Base, org *innobridge.Organization) map[string]page 
 		"pipeline": &pipelinePage{Base: base, AsOf: "2026-03-02", Tiers: []pipelineTierView{{Title: "高新技术企业", Rule: "hightech", Holders: 1,
 			Candidates: []candidateView{{ID: "org-1", Name: "苏州钢铁", Distance: "0.3", Score: "55", Renewal: true, Gaps: []string{"g"}}, {ID: "org-2", Eligible: true}}},
 			{Title: "x", Rule: "x", Missing: "m"}},
-			Expiring: []expiringView{{ID: "org-1", Name: "苏州钢铁", Kind: "高新技术企业", Number: "GR1", LastDay: "2026-04-30", DaysLeft: 59}},
-			Counts:   []countView{{Tier: "高新技术企业", Region: "张家港市", N: 1}}},
+			Expiring:  []expiringView{{ID: "org-1", Name: "苏州钢铁", Kind: "高新技术企业", Number: "GR1", LastDay: "2026-04-30", DaysLeft: 59}},
+			Counts:    []countView{{Tier: "高新技术企业", Region: "张家港市", N: 1}},
+			OverDates: []string{"2024-12-31", "2025-12-31"}, Over: []overRow{{Tier: "高新技术企业", N: []int{0, 1}}}},
 		"indicator_import": &indicatorImportPage{Base: base, Columns: importer.IndicatorColumns, Imported: 2, Problems: []string{"row 3 · staff: x (y)"}, Err: "x (y)"},
 	}
 }

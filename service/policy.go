@@ -421,6 +421,9 @@ type Pipeline struct {
 	Tiers    []PipelineTier                      `json:"tiers"`
 	Expiring []tier.Entry                        `json:"expiring"`
 	Counts   []tier.Count                        `json:"counts"` // by tier and county
+	// Over counts holders of each tier at the end of each of the last
+	// three years and on the date itself.
+	Over []tier.Snapshot `json:"over"`
 	Orgs     map[string]*innobridge.Organization `json:"-"`
 }
 
@@ -448,6 +451,7 @@ func (s *Service) Pipeline(ctx context.Context, asOf innobridge.Date, limit int)
 	}
 	p := &Pipeline{AsOf: asOf, Orgs: orgs, Expiring: tier.ExpiringSoon(ents, asOf, ExpiryWindow),
 		Counts: tier.Counts(ents, asOf, tier.Grouping{RegionDigits: 6})}
+	p.Over = tier.CountsOver(ents, append(tier.YearEnds(asOf.Year()-3, asOf.Year()-1), asOf), tier.Grouping{})
 	held := map[string]int{}
 	for _, c := range tier.Counts(ents, asOf, tier.Grouping{}) {
 		held[c.Tier] = c.N

@@ -166,6 +166,11 @@ func TestPolicyRunsAndPipeline(t *testing.T) {
 	if len(p.Expiring) != 1 || p.Expiring[0].Number != "GR202432001234" || p.Expiring[0].DaysLeft != 59 {
 		t.Errorf("expiring %+v: want the 高企 certificate with 59 days left", p.Expiring)
 	}
+	if len(p.Over) != 4 || p.Over[0].AsOf.String() != "2023-12-31" || p.Over[3].AsOf.String() != "2026-03-02" {
+		t.Errorf("counts over time at %+v, want three year ends and the date", p.Over)
+	} else if len(p.Over[3].Counts) == 0 || p.Over[3].Counts[0].Tier != "hightech" || p.Over[3].Counts[0].N != 1 {
+		t.Errorf("counts on the date %+v, want one 高企", p.Over[3].Counts)
+	}
 	var ht, sme bool
 	for _, pt := range p.Tiers {
 		switch pt.Tier.Rule {
