@@ -448,6 +448,9 @@ type indicatorsPage struct {
 	Kinds   []kindOption
 	Changes []*innobridge.IndicatorChange
 	Saved   int // fields changed by the last save, -1 none
+	// P is the profile form: IP held and the 专精特新 facts.
+	P             map[string]string
+	ProfileFields []indicatorField
 }
 
 type indicatorField struct{ Name, Label, Unit string }
@@ -556,6 +559,7 @@ func (s *Server) indicatorsPageFor(r *http.Request, o *innobridge.Organization, 
 	if p.F == nil {
 		p.F = map[string]string{}
 	}
+	p.P, p.ProfileFields = profileForm(&e.Profile), profileFields
 	in := e.Indicators(o)
 	for _, en := range tier.Registry([]*innobridge.Indicators{in}, innobridge.NewDate(s.svc.Now()), service.ExpiryWindow) {
 		rv := recView{Kind: recognitionTitle(en.Kind), Number: en.Number, Granted: en.Granted.String(), Status: string(en.Status), DaysLeft: en.DaysLeft}
@@ -990,4 +994,103 @@ func (s *Server) handleEvaluationsExport(w http.ResponseWriter, r *http.Request)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// profileFields are the profile form's inputs: counts unless Unit says.
+var profileFields = []indicatorField{
+	{"invention_patents", "有效发明专利", "件"}, {"utility_models", "实用新型专利", "件"}, {"designs", "外观设计专利", "件"},
+	{"software_copyrights", "软件著作权", "件"}, {"ic_layouts", "集成电路布图设计", "件"},
+	{"applied_class1", "其中已应用于主导产品的Ⅰ类知识产权", "件"},
+	{"hightech_field", "国家重点支持的高新技术领域（代码 1–8）", "代码"}, {"niche_since", "进入细分市场日期", "YYYY-MM-DD"},
+	{"digital_level", "中小企业数字化水平等级（0–4）", "级"}, {"development_score", "专精特新发展评价得分", "分"},
+}
+
+func profileForm(p *innobridge.EnterpriseProfile) map[string]string {
+	i := strconv.Itoa
+	f := map[string]string{"invention_patents": i(p.IP.InventionPatents), "utility_models": i(p.IP.UtilityModels),
+		"designs": i(p.IP.Designs), "software_copyrights": i(p.IP.SoftwareCopyrights), "ic_layouts": i(p.IP.ICLayouts),
+		"applied_class1": i(p.IP.AppliedClassI), "hightech_field": p.HighTechField, "digital_level": i(p.DigitalLevel)}
+	if p.NicheSince != nil {
+		f["niche_since"] = p.NicheSince.String()
+	}
+	if p.DevelopmentScore != nil {
+		f["development_score"] = fmtFloat(*p.DevelopmentScore)
+	}
+	return f
+}
+
+// handleProfileSave serves POST /organizations/{id}/profile: the IP and
+// 专精特新 facts of the profile form; the rest of the profile is kept.
+func (s *Server) handleProfileSave(w http.ResponseWriter, r *http.Request) error {
+	if err := requireLogin(r); err != nil {
+		return err
+	}
+	o, err := s.enterpriseParam(r)
+	if err != nil {
+		return err
+	}
+	stored, err := s.svc.FindEnterpriseIndicators(r.Context(), o.ID)
+	if err != nil {
+		return err
+	}
+	p := stored.Profile
+	v := innobridge.Validation{}
+	form := map[string]string{}
+	num := func(name string) int {
+		s := strings.TrimSpace(innobridge.FoldWidth(r.FormValue(name)))
+		form[name] = s
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			v.Add(name, "format", "应为整数 (expected a whole number)")
+		}
+		return n
+	}
+	p.IP.InventionPatents, p.IP.UtilityModels, p.IP.Designs = num("invention_patents"), num("utility_models"), num("designs")
+	p.IP.SoftwareCopyrights, p.IP.ICLayouts, p.IP.AppliedClassI = num("software_copyrights"), num("ic_layouts"), num("applied_class1")
+	p.DigitalLevel = num("digital_level")
+	p.HighTechField = strings.TrimSpace(r.FormValue("hightech_field"))
+	form["hightech_field"] = p.HighTechField
+	form["niche_since"] = r.FormValue("niche_since")
+	p.NicheSince = parseDateField(&v, "niche_since", r.FormValue("niche_since"))
+	ds := strings.TrimSpace(r.FormValue("development_score"))
+	form["development_score"] = ds
+	p.DevelopmentScore = nil
+	if ds != "" {
+		if x, err := strconv.ParseFloat(ds, 64); err != nil {
+			v.Add("development_score", "format", "应为数字 (expected a number)")
+		} else {
+			p.DevelopmentScore = &x
+		}
+	}
+	err = v.Err()
+	if err == nil {
+		_, err = s.svc.PutEnterpriseProfile(r.Context(), o.ID, &p)
+	}
+	if err != nil {
+		if innobridge.ErrorCode(err) != innobridge.EINVALID {
+			return err
+		}
+		page, perr := s.indicatorsPageFor(r, o, 0)
+		if perr != nil {
+			return perr
+		}
+		page.P, page.Errs, page.Err = form, profileErrs(err), formMessage(err)
+		s.render(w, r, http.StatusUnprocessableEntity, "indicators", page)
+		return nil
+	}
+	http.Redirect(w, r, "/organizations/"+url.PathEscape(o.ExternalID)+"/indicators", http.StatusSeeOther)
+	return nil
+}
+
+// profileErrs names validation errors by the form's inputs ("ip.designs"
+// is the input "designs").
+func profileErrs(err error) map[string]innobridge.FieldError {
+	out := map[string]innobridge.FieldError{}
+	for k, fe := range fieldsOf(err) {
+		out["p."+strings.TrimPrefix(k, "ip.")] = fe
+	}
+	return out
 }

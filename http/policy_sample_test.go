@@ -31,9 +31,10 @@ func policySamplePages(base Base, org *innobridge.Organization) map[string]page 
 	at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
 	return map[string]page{
 		"indicators": &indicatorsPage{Base: base, O: org, Year: 2025, Years: []int{2024, 2025}, F: map[string]string{"staff": "130"},
-			Fields: indicatorFields, Errs: map[string]innobridge.FieldError{"st_staff": {Code: "range", Message: "x (y)"}, "granted": {Code: "format", Message: "x (y)"}},
+			Fields: indicatorFields, Errs: map[string]innobridge.FieldError{"st_staff": {Code: "range", Message: "x (y)"}, "granted": {Code: "format", Message: "x (y)"}, "p.designs": {Code: "format", Message: "x (y)"}},
 			Err: "x (y)", Recs: calc.Recs, Kinds: []kindOption{{"hightech", "高新技术企业"}},
-			Changes: []*innobridge.IndicatorChange{{ID: 1, Year: 2025, Field: "rd_expense", Old: "1", New: "2", UserID: 2, At: at}}},
+			Changes: []*innobridge.IndicatorChange{{ID: 1, Year: 2025, Field: "rd_expense", Old: "1", New: "2", UserID: 2, At: at}},
+			P:       map[string]string{"invention_patents": "3"}, ProfileFields: profileFields},
 		"notifications": &notificationsPage{Base: Base{User: &innobridge.User{ID: 2, Username: "m", Role: innobridge.RoleMember, OrgID: 1}, CSRF: "t", Unread: 1},
 			Items: []*innobridge.Notification{{ID: 1, Kind: innobridge.NoteEligible, Title: "可享受政策", Body: "b", Link: "/organizations/org-1#calc", CreatedAt: at},
 				{ID: 2, Kind: innobridge.NoteExpiring, Title: "即将到期", CreatedAt: at, ReadAt: &at, EmailedAt: &at}}, Total: 2},

@@ -116,6 +116,22 @@ func TestIndicatorForm(t *testing.T) {
 	if r := c.get("/organizations/org-ent/indicators"); !strings.Contains(r.body, "2025320500A0042") {
 		t.Error("recognition not listed")
 	}
+	r = c.postForm("/organizations/org-ent/profile", url.Values{"csrf_token": {tok}, "invention_patents": {"3"}, "applied_class1": {"5"}, "designs": {"x"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, `id="p-designs" name="designs" value="x" aria-invalid="true"`) {
+		t.Errorf("the bad designs count is not marked")
+	}
+	r = c.postForm("/organizations/org-ent/profile", url.Values{"csrf_token": {tok}, "invention_patents": {"3"}, "applied_class1": {"5"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, `id="p-applied_class1" name="applied_class1" value="5" aria-invalid="true"`) {
+		t.Errorf("applied class I above the rights held is not marked: %.300s", r.body)
+	}
+	r = c.postForm("/organizations/org-ent/profile", url.Values{"csrf_token": {tok}, "invention_patents": {"3"}, "applied_class1": {"2"}, "niche_since": {"2015-06-01"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	e, err := ts.svc.FindEnterpriseIndicators(innobridge.NewContextWithUser(context.Background(), &innobridge.User{ID: 99, Role: innobridge.RoleStaff}), mustOrgID(t, ts, "org-ent"))
+	if err != nil || e.Profile.IP.InventionPatents != 3 || e.Profile.NicheSince == nil || len(e.Profile.Recognitions) != 1 {
+		t.Errorf("profile after the form: %+v (%v); want 3 patents, the niche date and the recognition kept", e, err)
+	}
 	// Another organisation's member may not.
 	o := ts.client(t)
 	o.login("inst1")
@@ -376,4 +392,13 @@ func TestNotificationPages(t *testing.T) {
 		t.Errorf("a second run went to %q: nothing new should be announced", loc)
 	}
 	wantStatus(t, c.postForm("/staff/notifications/run", url.Values{"csrf_token": {c.csrf("/my")}}), http.StatusForbidden)
+}
+
+func mustOrgID(t *testing.T, ts *testServer, ext string) int64 {
+	t.Helper()
+	list, _, err := ts.svc.FindOrganizations(context.Background(), innobridge.OrganizationFilter{ExternalID: &ext})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("organisation %s: %v", ext, err)
+	}
+	return list[0].ID
 }

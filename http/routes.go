@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	s.handle("GET /organizations/{id}/indicators", s.handleIndicatorsForm)
 	s.handle("POST /organizations/{id}/indicators", s.handleIndicatorsSave)
 	s.handle("POST /organizations/{id}/recognitions", s.handleRecognitionAdd)
+	s.handle("POST /organizations/{id}/profile", s.handleProfileSave)
 
 	s.handle("GET /login", s.handleLoginForm)
 	s.handle("POST /login", s.handleLogin)
