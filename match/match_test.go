@@ -86,15 +86,17 @@ func TestSearch(t *testing.T) {
 }
 
 func TestSpans(t *testing.T) {
-	present := map[uint64]bool{}
+	bit := map[uint64]int{}
 	for _, s := range []string{"污水处理", "工艺"} {
 		rs := []rune(s)
 		for i := 1; i < len(rs); i++ {
-			present[gram2(rs[i-1], rs[i])] = true
+			bit[gram2(rs[i-1], rs[i])] = len(bit)
 		}
 	}
-	present[wordKey([]byte("mbr"))] = true
-	got := spans([]rune("基于mbr的污水处理新工艺的研究"), func(k uint64) bool { return present[k] }, 2)
+	bit[wordKey([]byte("mbr"))] = len(bit)
+	bit[gram2('研', '究')] = len(bit) // known, but not in the mask
+	st := newSpanText([]rune("基于mbr的污水处理新工艺的研究"), bit)
+	got := spans(st, 1<<(len(bit)-1)-1, 2)
 	want := []string{"污水处理", "mbr", "工艺"}
 	if !slices.Equal(got, want) {
 		t.Errorf("spans = %q, want %q", got, want)

@@ -440,9 +440,8 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	}
 	ids := h.sorted()
 	res := make([]Result, 0, len(ids))
-	qText, qBits := itemRunes(q), bitMap(bitKey[:nbits])
-	var aText []rune
-	var aBits map[uint64]int
+	qText := newSpanText(itemRunes(q), bitMap(bitKey[:nbits]))
+	var aText *spanText
 	for _, d := range ids {
 		it := &s.docs[d]
 		var dem, ach *item
@@ -458,13 +457,13 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			Related:    float64(acc.s2[d] * inv2),
 			Structured: p.Structured * fscore,
 		}}
-		w.Matched = ix.matched(qText, qBits, acc, d, phs)
+		w.Matched = ix.matched(qText, acc, d, phs)
 		if d != best && nExp > 0 {
 			w.Anchor = s.docs[best].ext
 			if aText == nil {
-				aText, aBits = itemRunes(&s.docs[best]), bitMap(anchorKeys[:nExp])
+				aText = newSpanText(itemRunes(&s.docs[best]), bitMap(anchorKeys[:nExp]))
 			}
-			w.Related = ix.related(aText, aBits, acc.emask[d], w.Matched)
+			w.Related = ix.related(aText, acc.emask[d], w.Matched)
 		}
 		score := w.Parts.Lexical + w.Parts.Phrase + w.Parts.Related + w.Parts.Structured
 		res = append(res, Result{ID: it.ext, Score: math.Round(score*1e4) / 1e4, Why: w})
@@ -521,7 +520,7 @@ func (s *side) termText(k uint64) string {
 
 // matched lists the phrases of the query found in document d (longest and
 // rarest first), then other query terms it contains.
-func (ix *Index) matched(qText []rune, bit map[uint64]int, acc *accumulator, d uint32, phs []phrase) []string {
+func (ix *Index) matched(qText *spanText, acc *accumulator, d uint32, phs []phrase) []string {
 	m := acc.mask[d]
 	var hits []phrase
 	for _, ph := range phs {
@@ -547,8 +546,7 @@ func (ix *Index) matched(qText []rune, bit map[uint64]int, acc *accumulator, d u
 		covered |= h.mask
 		out = append(out, h.text)
 	}
-	has := func(k uint64) bool { b, ok := bit[k]; return ok && m&(1<<b) != 0 }
-	for _, t := range spans(qText, has, 2) {
+	for _, t := range spans(qText, m, 2) {
 		if len(out) == 8 {
 			break
 		}
@@ -560,12 +558,11 @@ func (ix *Index) matched(qText []rune, bit map[uint64]int, acc *accumulator, d u
 }
 
 // related lists up to six stretches of the anchor's text whose terms the
-// anchor lent (bit maps them to the bits of em) and document d contains, longest
-// first, leaving out what matched already shows.
-func (ix *Index) related(aText []rune, bit map[uint64]int, em uint64, matched []string) []string {
-	has := func(k uint64) bool { b, ok := bit[k]; return ok && em&(1<<b) != 0 }
+// anchor lent (the bits of em) and document d contains, longest first,
+// leaving out what matched already shows.
+func (ix *Index) related(aText *spanText, em uint64, matched []string) []string {
 	var out []string
-	for _, t := range spans(aText, has, 3) {
+	for _, t := range spans(aText, em, 3) {
 		if len(out) == 6 {
 			break
 		}
@@ -595,39 +592,64 @@ func bitMap(keys []uint64) map[uint64]int {
 // functionChars rarely begin or end a term; spans drop them at their ends.
 const functionChars = "的了在和与及或对于是为以而由从把被将其之中上下等"
 
-// spans returns the distinct maximal stretches of folded text made of
-// consecutive Han bigrams for which has is true, with function characters
-// trimmed from their ends and at least minRunes long, and the Latin words
-// (with a letter) for which it is true; longest first.
-func spans(rs []rune, has func(uint64) bool, minRunes int) []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(t string) {
-		if !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	start := -1 // start of the current span in rs
-	word := -1  // start of the current Latin/digit word
+// spanText is a folded text prepared for spans: the mask bit of each
+// bigram and Latin word it contains, looked up once per search.
+type spanText struct {
+	rs    []rune
+	pair  []int8 // pair[i]: bit of the bigram rs[i-1]rs[i]; -1 if none
+	words []spanWord
+}
+
+type spanWord struct {
+	lo, hi int
+	bit    int8
+}
+
+func newSpanText(rs []rune, bit map[uint64]int) *spanText {
+	st := &spanText{rs: rs, pair: make([]int8, len(rs))}
 	isWordRune := func(r rune) bool {
 		return r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') || r >= 0x80 && !zh.IsHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
 	}
+	word := -1
 	for i := 0; i <= len(rs); i++ {
-		var r rune
 		if i < len(rs) {
-			r = rs[i]
+			st.pair[i] = -1
+			if i > 0 && zh.IsHan(rs[i-1]) && zh.IsHan(rs[i]) {
+				if b, ok := bit[gram2(rs[i-1], rs[i])]; ok {
+					st.pair[i] = int8(b)
+				}
+			}
 		}
-		if word >= 0 && (i == len(rs) || !isWordRune(r)) {
-			if w := string(rs[word:i]); len(w) >= 2 && strings.ContainsFunc(w, unicode.IsLetter) && has(wordKey([]byte(w))) {
-				add(w)
+		in := i < len(rs) && isWordRune(rs[i])
+		switch {
+		case in && word < 0:
+			word = i
+		case !in && word >= 0:
+			w := string(rs[word:i])
+			if b, ok := bit[wordKey([]byte(w))]; ok && len(w) >= 2 && strings.ContainsFunc(w, unicode.IsLetter) {
+				st.words = append(st.words, spanWord{word, i, int8(b)})
 			}
 			word = -1
 		}
-		if i < len(rs) && isWordRune(r) && word < 0 {
-			word = i
+	}
+	return st
+}
+
+// spans returns the distinct maximal stretches of st made of consecutive
+// Han bigrams whose bits are set in m, with function characters trimmed
+// from their ends and at least minRunes long, and the Latin words (with a
+// letter) whose bits are set; longest first.
+func spans(st *spanText, m uint64, minRunes int) []string {
+	var out []string
+	add := func(t string) {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
 		}
-		pair := i > 0 && i < len(rs) && zh.IsHan(rs[i-1]) && zh.IsHan(r) && has(gram2(rs[i-1], r))
+	}
+	rs := st.rs
+	start := -1 // start of the current span in rs
+	for i := 0; i <= len(rs); i++ {
+		pair := i < len(rs) && st.pair[i] >= 0 && m&(1<<st.pair[i]) != 0
 		switch {
 		case pair && start < 0:
 			start = i - 1
@@ -643,6 +665,11 @@ func spans(rs []rune, has func(uint64) bool, minRunes int) []string {
 				add(string(rs[start:j]))
 			}
 			start = -1
+		}
+	}
+	for _, w := range st.words {
+		if m&(1<<w.bit) != 0 {
+			add(string(rs[w.lo:w.hi]))
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return utf8.RuneCountInString(out[i]) > utf8.RuneCountInString(out[j]) })

@@ -157,24 +157,38 @@ func runTask(dir, task string, es []engine, judged map[string]bool, runDir strin
 	f.Close()
 	check(err)
 	fmt.Printf("\n== task %s: %d achievements, %d queries\n", task, len(as), len(ds))
-	var results []runResult
-	for _, e := range es {
-		r := runResult{name: e.Name()}
+	// Build every engine, then run the queries interleaved (each query on
+	// every engine in turn), so that load from elsewhere on the machine
+	// falls on all engines alike.
+	results := make([]runResult, len(es))
+	runs := make([]map[string][]string, len(es))
+	base := liveHeap()
+	for i, e := range es {
+		r := &results[i]
+		r.name = e.Name()
 		runtime.GC()
 		start := time.Now()
 		check(e.Build(as))
 		r.build = time.Since(start)
-		r.heap = liveHeap()
-		run := map[string][]string{}
-		t0 := time.Now()
-		for _, d := range ds {
+		h := liveHeap()
+		r.heap = h - min(h, base)
+		base = h
+		runs[i] = map[string][]string{}
+	}
+	for _, d := range ds {
+		for i, e := range es {
 			s := time.Now()
 			ids, err := e.Search(d, 100)
 			check(err)
-			r.lat = append(r.lat, time.Since(s))
-			run[d.ExternalID] = ids
+			el := time.Since(s)
+			results[i].lat = append(results[i].lat, el)
+			results[i].total += el
+			runs[i][d.ExternalID] = ids
 		}
-		r.total = time.Since(t0)
+	}
+	for i, e := range es {
+		r := &results[i]
+		run := runs[i]
 		r.footprint = e.Footprint()
 		r.m = match.Evaluate(qrels, run, judged)
 		qs := make([]string, 0, len(qrels))
@@ -193,7 +207,6 @@ func runTask(dir, task string, es []engine, judged map[string]bool, runDir strin
 			check(writeRun(filepath.Join(runDir, "run_"+task+"_"+e.Name()+".tsv"), ds, run))
 		}
 		check(e.Close())
-		results = append(results, r)
 	}
 	fmt.Printf("%-11s %8s %8s %8s %8s %8s %8s | %8s %7s %7s %7s %8s %9s\n", "engine", "nDCGrel", "MRR@10", "R100own", "R100rel", "nDCG'rel", "nDCG@10", "build", "p50ms", "p99ms", "qps", "heapMB", "build+q")
 	for _, r := range results {
