@@ -417,14 +417,14 @@ type PipelineTier struct {
 
 // Pipeline is the cultivation pipeline on one date.
 type Pipeline struct {
-	AsOf     innobridge.Date                     `json:"as_of"`
-	Tiers    []PipelineTier                      `json:"tiers"`
-	Expiring []tier.Entry                        `json:"expiring"`
-	Counts   []tier.Count                        `json:"counts"` // by tier and county
+	AsOf     innobridge.Date `json:"as_of"`
+	Tiers    []PipelineTier  `json:"tiers"`
+	Expiring []tier.Entry    `json:"expiring"`
+	Counts   []tier.Count    `json:"counts"` // by tier and county
 	// Over counts holders of each tier at the end of each of the last
 	// three years and on the date itself.
-	Over []tier.Snapshot `json:"over"`
-	Orgs     map[string]*innobridge.Organization `json:"-"`
+	Over []tier.Snapshot                     `json:"over"`
+	Orgs map[string]*innobridge.Organization `json:"-"`
 }
 
 // Pipeline returns, for asOf (today when zero), each tier's candidates
