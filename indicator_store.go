@@ -58,14 +58,17 @@ type EnterpriseYear struct {
 // IndicatorChange records one indicator field changed: who, when, old and
 // new value. Values are JSON text ("12", "\"C3911\"", "null").
 type IndicatorChange struct {
-	ID     int64     `json:"id"`
-	OrgID  int64     `json:"-"`
-	Year   int       `json:"year,omitempty"` // 0 for the profile
-	Field  string    `json:"field"`          // "rd_expense", "ip.invention_patents", "recognitions[0].expires"
-	Old    string    `json:"old"`
-	New    string    `json:"new"`
-	UserID int64     `json:"user_id,omitempty"`
-	At     time.Time `json:"at"`
+	ID     int64  `json:"id"`
+	OrgID  int64  `json:"-"`
+	Year   int    `json:"year,omitempty"` // 0 for the profile
+	Field  string `json:"field"`          // "rd_expense", "ip.invention_patents", "recognitions[0].expires"
+	Old    string `json:"old"`
+	New    string `json:"new"`
+	UserID int64  `json:"user_id,omitempty"`
+	// Username is the user's login name when read back, "" for changes
+	// made without a user (the demo loader, imports by the system).
+	Username string    `json:"username,omitempty"`
+	At       time.Time `json:"at"`
 }
 
 // IndicatorChangeFilter selects changes, newest first.

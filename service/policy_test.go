@@ -88,7 +88,7 @@ func TestPutEnterpriseYearValidatesAndAudits(t *testing.T) {
 		t.Fatalf("correcting R&D expense: %v, %+v; want one change 3000000→3200000", err, changes)
 	}
 	hist, total, err := f.svc.FindIndicatorChanges(as(f.entMember), f.ent.ID, 0, 1)
-	if err != nil || total < 2 || hist[0].Field != "rd_expense" || hist[0].UserID != f.staff.ID {
+	if err != nil || total < 2 || hist[0].Field != "rd_expense" || hist[0].UserID != f.staff.ID || hist[0].Username != "staff1" {
 		t.Errorf("history newest first: %+v (total %d, err %v); want staff's rd_expense change", hist, total, err)
 	}
 	_, _, err = f.svc.FindIndicatorChanges(as(f.otherMember), f.ent.ID, 0, 1)

@@ -292,8 +292,9 @@ func insertChanges(ctx context.Context, tx dbq, orgID int64, year int, userID in
 // total count.
 func (s *Store) FindIndicatorChanges(ctx context.Context, f innobridge.IndicatorChangeFilter) (_ []*innobridge.IndicatorChange, _ int, err error) {
 	defer wrap(&err, "FindIndicatorChanges(%+v)", f)
-	q := &selectQuery{cols: "c.id, c.org_id, c.year, c.field, c.old_value, c.new_value, c.changed_by, c.changed_at",
-		from: "indicator_changes c", order: "c.id DESC", offset: f.Offset, limit: f.Limit}
+	q := &selectQuery{cols: "c.id, c.org_id, c.year, c.field, c.old_value, c.new_value, c.changed_by, COALESCE(u.username, ''), c.changed_at",
+		from: "indicator_changes c", colJoins: "LEFT JOIN users u ON u.id = c.changed_by",
+		order: "c.id DESC", offset: f.Offset, limit: f.Limit}
 	if f.OrgID != nil {
 		q.and("c.org_id = ?", *f.OrgID)
 	}
@@ -302,6 +303,6 @@ func (s *Store) FindIndicatorChanges(ctx context.Context, f innobridge.Indicator
 	}
 	return findPage(ctx, s.reader(), q, func() (*innobridge.IndicatorChange, []any) {
 		c := &innobridge.IndicatorChange{}
-		return c, []any{&c.ID, &c.OrgID, &c.Year, &c.Field, &c.Old, &c.New, &c.UserID, timeScan{&c.At}}
+		return c, []any{&c.ID, &c.OrgID, &c.Year, &c.Field, &c.Old, &c.New, &c.UserID, &c.Username, timeScan{&c.At}}
 	})
 }
