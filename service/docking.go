@@ -167,7 +167,7 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 			return nil, err
 		}
 		g := s.cur()
-		res, err := g.ix.Search(ctx, d, r.TopN+len(declined))
+		res, err := g.ix.Search(ctx, d, r.TopN+len(declined)+5)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +184,7 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 		rank := 0
 		for _, res := range res {
 			a := byExt[res.ID]
-			if a == nil || declined[a.ID] || !s.indexable(&a.Listing) {
+			if a == nil || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) || !s.indexable(&a.Listing) {
 				continue
 			}
 			rank++

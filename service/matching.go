@@ -412,7 +412,7 @@ func (s *Matching) ForDemand(ctx context.Context, d *innobridge.Demand, k int) (
 	var out []*Recommendation
 	for _, r := range res {
 		a := byExt[r.ID]
-		if a == nil || declined[a.ID] {
+		if a == nil || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) {
 			continue
 		}
 		why := r.Why
@@ -483,7 +483,7 @@ func (s *Matching) ForAchievement(ctx context.Context, a *innobridge.Achievement
 	var out []*Recommendation
 	for _, r := range res {
 		d := byExt[r.ID]
-		if d == nil || declined[d.ID] {
+		if d == nil || declined[d.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) {
 			continue
 		}
 		why := r.Why
@@ -505,6 +505,10 @@ func (s *Matching) ForAchievement(ctx context.Context, a *innobridge.Achievement
 	}
 	return out, nil
 }
+
+// sameOwner reports whether two listings belong to one organisation: its
+// own achievements are no docking partner for its demands.
+func sameOwner(a, b int64) bool { return a != 0 && a == b }
 
 func clampK(k int) int {
 	if k <= 0 {

@@ -340,3 +340,28 @@ func TestFindDuplicates(t *testing.T) {
 	}
 	mustNotLeak(t, "duplicates", pairs)
 }
+
+// An organisation's own achievements are no partner for its own demands,
+// however well they match, in either direction.
+func TestMatchingLeavesOutOwnListings(t *testing.T) {
+	f, m, _ := newMatching(t)
+	own := f.mustAchievement(t, f.entMember, &innobridge.Achievement{Listing: innobridge.Listing{
+		ExternalID: "ach-own", Title: "提高转炉煤气利用率回收技术", Description: "转炉煤气回收率低的解决方案，提高煤气利用率。", Keywords: []string{"煤气"}}})
+	if err := m.Refresh(as(f.staff)); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := m.AchievementsForDemand(as(f.staff), "dem-pub", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := recIDs(recs); has(ids, own.ExternalID) || !has(ids, "ach-pub") {
+		t.Errorf("recommendations for dem-pub = %v: want ach-pub and not the demand owner's own ach-own", ids)
+	}
+	recs, err = m.DemandsForAchievement(as(f.staff), own.ExternalID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := recIDs(recs); has(ids, "dem-pub") {
+		t.Errorf("demands for ach-own = %v: the owner's own dem-pub is recommended", ids)
+	}
+}
