@@ -484,15 +484,31 @@ type expTerm struct {
 func (ix *Index) expansion(s *side, d uint32, n, maxDF int) []expTerm {
 	it := &s.docs[d]
 	sc := &scanner{}
-	counts := map[uint64]float32{}
-	sc.scan(it.title, func(k uint64) { counts[k] += float32(ix.p.HeadWeight) })
+	var head, body []uint64
+	sc.scan(it.title, func(k uint64) { head = append(head, k) })
 	for _, kw := range it.keywords {
-		sc.scan(kw, func(k uint64) { counts[k] += float32(ix.p.HeadWeight) })
+		sc.scan(kw, func(k uint64) { head = append(head, k) })
 	}
-	sc.scan(it.desc, func(k uint64) { counts[k]++ })
+	sc.scan(it.desc, func(k uint64) { body = append(body, k) })
+	slices.Sort(head)
+	slices.Sort(body)
 	N := s.nAlive
-	out := make([]expTerm, 0, len(counts))
-	for k, c := range counts {
+	out := make([]expTerm, 0, len(head)+len(body))
+	hw := float32(ix.p.HeadWeight)
+	for i, j := 0, 0; i < len(head) || j < len(body); {
+		var k uint64
+		if j >= len(body) || i < len(head) && head[i] < body[j] {
+			k = head[i]
+		} else {
+			k = body[j]
+		}
+		var c float32
+		for ; i < len(head) && head[i] == k; i++ {
+			c += hw
+		}
+		for ; j < len(body) && body[j] == k; j++ {
+			c++
+		}
 		t, ok := s.terms[k]
 		if !ok {
 			continue
