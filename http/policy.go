@@ -124,10 +124,14 @@ var (
 		" over these years on this revenue", "（按近年合计收入测算）", " on this revenue", "（按当前收入）",
 		" scores 0 and must score above 0", " 得 0 分，必须得分", "dimension ", "维度 ", "score ", "得分 ",
 		" gives +", " 可加 ", " points", " 分", "FY", "财年 ",
+		"an R&D institution recognised at ", "经认定的研发机构，级别 ", " level or above", " 及以上",
 		"tech_innovative_sme", "科技和创新型中小企业", "innovative_sme", "创新型中小企业", "tech_sme", "科技型中小企业",
 		"zjtx_sme", "专精特新中小企业", "little_giant", "专精特新“小巨人”企业", "hightech", "高新技术企业", " or ", " 或 ",
 	)
-	inFY   = regexp.MustCompile(` in FY(\d{4})`)
+	inFY       = regexp.MustCompile(` in FY(\d{4})`)
+	levelWords = regexp.MustCompile(`\b(district|municipal|provincial|national|international|none)\b`)
+	levelNames = map[string]string{"district": "区县级", "municipal": "市级", "provincial": "省级", "national": "国家级",
+		"international": "国际", "none": "无"}
 	moneyM = regexp.MustCompile(`¥(-?[0-9.]+)m`)
 	moneyK = regexp.MustCompile(`¥(-?[0-9.]+)k`)
 )
@@ -142,6 +146,7 @@ func zhGap(s string) string {
 		return fmtFloat(v/10) + " 万元"
 	})
 	s = inFY.ReplaceAllString(s, "（财年 $1）")
+	s = levelWords.ReplaceAllStringFunc(s, func(w string) string { return levelNames[w] })
 	return zhGapWords.Replace(s)
 }
 
@@ -192,7 +197,9 @@ func gapsZH(res *policy.Result) []string {
 				if j := strings.LastIndex(rest, ": "); j >= 0 {
 					hint = rest[j+2:]
 				}
-				out[i] += " —— " + zhGap(hint)
+				if hint != "yes" && hint != "no" { // a bare yes/no says nothing the line does not
+					out[i] += " —— " + zhGap(hint)
+				}
 				attached = true
 				break
 			}

@@ -343,6 +343,7 @@ func TestGapsInChinese(t *testing.T) {
 		{"needs ¥0.4m more R&D in FY2024", "还需 40 万元 研发费用（财年 2024）"},
 		{"missing data: no figures for fiscal year 2025", "缺少数据：未填报财年 2025"},
 		{"needs a valid tech_innovative_sme or tech_sme recognition", "还需 有效的 科技和创新型中小企业 或 科技型中小企业 认定"},
+		{"needs an R&D institution recognised at provincial level or above", "还需 经认定的研发机构，级别 省级 及以上"},
 	} {
 		if got := zhGap(tc.in); got != tc.want {
 			t.Errorf("zhGap(%q) = %q, want %q", tc.in, got, tc.want)
@@ -355,6 +356,9 @@ func TestGapsInChinese(t *testing.T) {
 	want := []string{"未满足「研发费用占比」：当前 2.1%，要求 ≥ 3% —— 还需 180 万元 研发费用（按当前收入测算）", "得分 50 < 60: 还需 10 分"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("gapsZH = %q, want %q", got, want)
+	}
+	if got := zhValue("municipal ≥ provincial"); got != "市级 ≥ 省级" {
+		t.Errorf("zhValue(levels) = %q", got)
 	}
 }
 
