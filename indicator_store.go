@@ -73,8 +73,10 @@ type IndicatorChange struct {
 
 // IndicatorChangeFilter selects changes, newest first.
 type IndicatorChangeFilter struct {
-	OrgID  *int64
-	Year   *int
+	OrgID *int64
+	Year  *int
+	// Since keeps the changes made at or after this time.
+	Since  *time.Time
 	Offset int
 	Limit  int // 0: all
 }

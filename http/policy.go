@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/importer"
@@ -27,6 +28,7 @@ import (
 type calcView struct {
 	Org        string // external id
 	AsOf       string
+	Recorded   string // "YYYY-MM-DD" when evaluating the figures as recorded then
 	FiscalYear int
 	HasData    bool
 	CanEdit    bool
@@ -280,11 +282,32 @@ func (s *Server) calcFor(r *http.Request, o *innobridge.Organization) (*calcView
 	if err != nil {
 		return nil, err
 	}
-	ev, err := s.svc.Evaluate(r.Context(), o.ID, asOf)
+	recorded, err := recordedParam(r)
 	if err != nil {
 		return nil, err
 	}
-	return newCalcView(ev, u.IsStaff() || (u.OrgID == o.ID && u.Role == innobridge.RoleMember)), nil
+	ev, err := s.svc.EvaluateRecorded(r.Context(), o.ID, asOf, recorded)
+	if err != nil {
+		return nil, err
+	}
+	c := newCalcView(ev, u.IsStaff() || (u.OrgID == o.ID && u.Role == innobridge.RoleMember))
+	c.Recorded = r.URL.Query().Get("recorded")
+	return c, nil
+}
+
+// recordedParam reads ?recorded=YYYY-MM-DD: evaluate the figures as they
+// were recorded at the end of that day (UTC); nil when absent.
+func recordedParam(r *http.Request) (*time.Time, error) {
+	s := r.URL.Query().Get("recorded")
+	if s == "" {
+		return nil, nil
+	}
+	d, err := innobridge.ParseDate(s)
+	if err != nil {
+		return nil, fieldError("recorded", "format", "日期格式应为 YYYY-MM-DD (recorded must be YYYY-MM-DD)")
+	}
+	t := d.AddDate(0, 0, 1)
+	return &t, nil
 }
 
 // asOfParam reads ?as_of=YYYY-MM-DD; zero when absent.
@@ -316,7 +339,11 @@ func (s *Server) handleEvaluation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	ev, err := s.svc.Evaluate(r.Context(), o.ID, asOf)
+	recorded, err := recordedParam(r)
+	if err != nil {
+		return err
+	}
+	ev, err := s.svc.EvaluateRecorded(r.Context(), o.ID, asOf, recorded)
 	if err != nil {
 		return err
 	}

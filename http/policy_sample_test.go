@@ -9,7 +9,7 @@ import (
 
 // sampleCalc is a calculator section that reaches every branch.
 func sampleCalc() *calcView {
-	calc := &calcView{Org: "org-1", AsOf: "2026-03-02", FiscalYear: 2025, CanEdit: true,
+	calc := &calcView{Org: "org-1", AsOf: "2026-03-02", Recorded: "2026-03-01", FiscalYear: 2025, CanEdit: true,
 		Tiers: []tierView{
 			{Rule: "tech_sme", Title: "科技型中小企业", Version: "2017", Held: true, Number: "2025320500A0001", LastDay: "2025-12-31", Expiring: true,
 				Eligible: true, Score: "64 / 100（合格线 60）", Criteria: []criterionView{{Title: "职工总数不超过500人", Value: "130", Threshold: "≤ 500", Status: "pass"},

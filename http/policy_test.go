@@ -216,6 +216,16 @@ func TestEvaluationAPI(t *testing.T) {
 		t.Error("no local policy evaluated on 2026-06-15")
 	}
 	wantStatus(t, call(ent, "GET", "/api/v1/organizations/org-ent/evaluation?as_of=June", ""), http.StatusUnprocessableEntity)
+	// Before anything was recorded the enterprise had no figures.
+	r = call(ent, "GET", "/api/v1/organizations/org-ent/evaluation?as_of=2026-06-15&recorded=2020-01-01", "")
+	wantStatus(t, r, http.StatusOK)
+	var old struct {
+		Indicators struct{ Years []innobridge.YearFigures } `json:"indicators"`
+	}
+	json.Unmarshal([]byte(r.body), &old)
+	if len(old.Indicators.Years) != 0 {
+		t.Errorf("figures as recorded in 2020: %+v, want none", old.Indicators.Years)
+	}
 
 	r = call(ent, "GET", "/api/v1/organizations/org-ent/indicator-changes?limit=3", "")
 	wantStatus(t, r, http.StatusOK)

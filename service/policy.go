@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/policy"
@@ -270,6 +271,13 @@ type Evaluation struct {
 // every tier's rule set in force and every local policy active then.
 // Members of it and staff only.
 func (s *Service) Evaluate(ctx context.Context, orgID int64, asOf innobridge.Date) (*Evaluation, error) {
+	return s.EvaluateRecorded(ctx, orgID, asOf, nil)
+}
+
+// EvaluateRecorded is Evaluate on the indicators as they were recorded
+// just before the time recorded (nil: as they are now), rebuilt from the
+// history of changes, so that an earlier evaluation can be reproduced.
+func (s *Service) EvaluateRecorded(ctx context.Context, orgID int64, asOf innobridge.Date, recorded *time.Time) (*Evaluation, error) {
 	_, o, err := s.enterpriseFor(ctx, orgID, false)
 	if err != nil {
 		return nil, err
@@ -284,6 +292,15 @@ func (s *Service) Evaluate(ctx context.Context, orgID int64, asOf innobridge.Dat
 	stored, err := s.storedIndicators(ctx, orgID)
 	if err != nil {
 		return nil, err
+	}
+	if recorded != nil {
+		changes, _, err := s.Store.FindIndicatorChanges(ctx, innobridge.IndicatorChangeFilter{OrgID: &orgID, Since: recorded})
+		if err != nil {
+			return nil, err
+		}
+		if stored, err = stored.AsRecorded(changes); err != nil {
+			return nil, fmt.Errorf("EvaluateRecorded(%d, %v): %w", orgID, recorded, err)
+		}
 	}
 	in := stored.Indicators(o)
 	ev := &Evaluation{Org: o, AsOf: asOf, FiscalYear: asOf.Year() - 1, Stored: stored, Next: -1,

@@ -3,8 +3,10 @@ package service_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/service"
 )
 
 // mustDate parses "YYYY-MM-DD".
@@ -204,5 +206,48 @@ func TestImportIndicators(t *testing.T) {
 	}
 	if f.auditCount(t, "import", "x.xlsx") != 1 {
 		t.Error("import not audited")
+	}
+}
+
+func TestEvaluateRecorded(t *testing.T) {
+	f := newFixture(t)
+	withIndicators(t, f)
+	f.clock.Add(time.Minute)
+	before := f.clock.Now() // after the first figures, before the correction
+	f.clock.Add(time.Hour)
+	// A correction that halves the R&D increase.
+	if _, err := f.svc.PutEnterpriseYear(as(f.staff), f.ent.ID, innobridge.YearFigures{Year: 2025, Staff: 130, STStaff: 35, RDStaff: 22,
+		Revenue: 90_000_000, MainRevenue: 85_000_000, TotalAssets: 70_000_000, RDExpense: 2_500_000}); err != nil {
+		t.Fatal(err)
+	}
+	amount := func(ev *service.Evaluation) int64 {
+		for _, r := range ev.Policies {
+			if r.Rule == "sz_rd_increment_2026" && r.Amount != nil {
+				return *r.Amount
+			}
+		}
+		return -1
+	}
+	now, err := f.svc.Evaluate(as(f.entMember), f.ent.ID, mustDate(t, "2026-03-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	then, err := f.svc.EvaluateRecorded(as(f.entMember), f.ent.ID, mustDate(t, "2026-03-02"), &before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if amount(now) != 50_000 || amount(then) != 100_000 {
+		t.Errorf("R&D increment subsidy now %d, as recorded before the correction %d; want 50000 and 100000", amount(now), amount(then))
+	}
+	if len(then.Stored.Years) != 2 || then.Stored.Years[1].RDExpense != 3_000_000 {
+		t.Fatalf("figures as recorded: %+v, want 2025 R&D 3000000", then.Stored.Years)
+	}
+	if y := then.Stored.Years[1]; y.RDExpense != 3_000_000 {
+		t.Errorf("figures as recorded: 2025 R&D %d, want 3000000", y.RDExpense)
+	}
+	early := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	empty, err := f.svc.EvaluateRecorded(as(f.entMember), f.ent.ID, mustDate(t, "2026-03-02"), &early)
+	if err != nil || len(empty.Stored.Years) != 0 || len(empty.Stored.Profile.Recognitions) != 0 {
+		t.Errorf("before anything was recorded: %+v, %v; want nothing", empty.Stored, err)
 	}
 }

@@ -301,6 +301,9 @@ func (s *Store) FindIndicatorChanges(ctx context.Context, f innobridge.Indicator
 	if f.Year != nil {
 		q.and("c.year = ?", *f.Year)
 	}
+	if f.Since != nil {
+		q.and("c.changed_at >= ?", timeValue(*f.Since))
+	}
 	return findPage(ctx, s.reader(), q, func() (*innobridge.IndicatorChange, []any) {
 		c := &innobridge.IndicatorChange{}
 		return c, []any{&c.ID, &c.OrgID, &c.Year, &c.Field, &c.Old, &c.New, &c.UserID, &c.Username, timeScan{&c.At}}

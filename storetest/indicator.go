@@ -98,6 +98,12 @@ func testIndicatorHistory(t *testing.T, b Backend) {
 			t.Errorf("newest change %+v: want user 8 at %v, year 2025, org %d", c, at, a.ID)
 		}
 	}
+	since := at
+	hist, total, err = s.FindIndicatorChanges(t.Context(), innobridge.IndicatorChangeFilter{OrgID: &a.ID, Since: &since})
+	must(t, err, "FindIndicatorChanges(since)")
+	if total != 2 || len(hist) != 2 {
+		t.Errorf("changes since the second write: %d, want its 2", total)
+	}
 	year := 2024
 	hist, total, err = s.FindIndicatorChanges(t.Context(), innobridge.IndicatorChangeFilter{OrgID: &a.ID, Year: &year})
 	must(t, err, "FindIndicatorChanges(2024)")
