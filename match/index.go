@@ -3,14 +3,17 @@
 // for a listing of the other with an explanation for every result.
 //
 // Text is folded (width, case, traditional→simplified) and indexed as
-// character bigrams and trigrams in two fields, head (title and keywords) and
-// body (description), scored BM25F-style. At query time package zh segments
-// the query into words; runs of words, the query's keywords and the domain
-// terms learned from the keywords of all indexed listings become phrases,
-// matched as conjunctions of their trigrams. The best first-stage match then
-// lends its own specific terms to a second pass (document-to-document
-// relatedness), and structured criteria (field, TRL, modes, price, region)
-// adjust the score when both sides state them.
+// character bigrams (and Latin words) in two fields, head (title and
+// keywords) and body (description), scored BM25F-style. A query's keywords
+// are matched as phrases, conjunctions of their bigrams. The best
+// first-stage match then lends its own specific terms to a second pass
+// (document-to-document relatedness, pseudo-relevance feedback from one
+// document), weighted more when the query states no keywords; structured
+// criteria (field, TRL, modes, price, region) adjust the score when both
+// sides state them. Everything is learned from the listings indexed at run
+// time; no statistics are built in. Segmented-word phrases (package zh, gse)
+// can be weighted with Params.SegPhrase; on the dev set they did not help,
+// so by default the dictionary is not loaded.
 //
 // An Index is safe for concurrent use: searches share a read lock, writes
 // take it exclusively.

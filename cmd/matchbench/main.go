@@ -7,8 +7,12 @@
 //
 // It is kept out of the innobridge binary so that Bleve is not linked there.
 //
-//	go run ./cmd/matchbench -tasks A,B,C
-//	go run ./cmd/matchbench -scale 1000000 -engines innobridge
+//	go build -o /tmp/innobridge ./cmd/innobridge
+//	go run ./cmd/matchbench -tasks A,B,C -bin /tmp/innobridge
+//	go run ./cmd/matchbench -scale 100000
+//	GOMEMLIMIT=2600MiB go run ./cmd/matchbench -scale 1000000 -engines innobridge
+//
+// Results are in match/BENCH.md.
 package main
 
 import (
