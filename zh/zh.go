@@ -1,7 +1,8 @@
 // Package zh analyses Chinese text for search and matching: width and case
 // folding, dictionary segmentation with gse's embedded dictionary (no files
 // read at run time), and character bigrams so that a query finds 煤气 inside
-// 提高煤气利用率 whatever the segmenter decides.
+// 提高煤气利用率 whatever the segmenter decides. Indexing needs no
+// dictionary; only queries are segmented.
 //
 // The dictionary takes about a second and 130 MB to load, so the process
 // shares one Analyzer: use Default.
@@ -109,8 +110,10 @@ func Bigrams(s string) []string {
 	return out
 }
 
-// IndexTerms returns the distinct terms to index for text: its words in
-// search mode plus the bigrams of its Han runs.
+// IndexTerms returns the distinct terms to index for text: every Han
+// character and every pair of adjacent Han characters, and every run of
+// other letters and digits (folded). It needs no dictionary, so indexing
+// is fast; QueryTerms turns a query into terms of the same kinds.
 func (a *Analyzer) IndexTerms(text string) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -120,32 +123,49 @@ func (a *Analyzer) IndexTerms(text string) []string {
 			out = append(out, t)
 		}
 	}
-	for _, w := range a.Words(text, true) {
-		add(w)
+	text = Normalize(text)
+	for _, r := range text {
+		if isHan(r) {
+			add(string(r))
+		}
 	}
-	for _, b := range Bigrams(Normalize(text)) {
+	for _, b := range Bigrams(text) {
 		add(b)
+	}
+	for _, w := range otherWords(text) {
+		add(w)
 	}
 	return out
 }
 
+// otherWords returns the runs of letters and digits in s that are not Han.
+func otherWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !isWordRune(r) || isHan(r) })
+}
+
 // QueryTerms returns the distinct terms a query must match against
-// IndexTerms: Han words become their bigrams (so any substring is found),
-// other words stay whole.
+// IndexTerms: the query is segmented into words and each Han word becomes
+// its bigrams (a one-character word itself), so any substring of a
+// listing is found while a pair straddling two query words is not
+// required; other letters and digits stay whole words.
 func (a *Analyzer) QueryTerms(q string) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, w := range a.Words(q, false) {
-		terms := []string{w}
-		if strings.ContainsFunc(w, isHan) {
-			terms = Bigrams(w)
+	add := func(t string) {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
 		}
-		for _, t := range terms {
-			if !seen[t] {
-				seen[t] = true
-				out = append(out, t)
+	}
+	for _, w := range a.Words(q, false) {
+		if strings.ContainsFunc(w, isHan) {
+			for _, t := range Bigrams(w) {
+				add(t)
 			}
 		}
+	}
+	for _, w := range otherWords(Normalize(q)) {
+		add(w)
 	}
 	return out
 }
