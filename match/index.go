@@ -45,8 +45,10 @@ type Params struct {
 	SegPhrase  float64 // weight of phrases segmented from the query's text; 0: they only explain
 	Expand     int     // expansion terms taken from the best match; <0 disables
 	Related    float64 // weight of the second, document-to-document pass
-	// RelatedKW replaces Related for a query that states keywords: they
-	// already name its subject precisely, so the best match lends less.
+	// RelatedKW replaces Related for a query that states keywords, which
+	// name its subject precisely, so the best match has less to lend.
+	// Negative skips the second pass for such queries: on the dev set it
+	// added 0.002 nDCG@10_rel and doubled their latency.
 	RelatedKW float64
 	MaxDF     float64 // grams in more than this share of listings are skipped (unless nothing else)
 	// MaxPostings caps MaxDF in listings: on a large index a gram in tens of
@@ -59,7 +61,7 @@ type Params struct {
 var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5,
 	Bigram: 1, Word: 1, Phrase: 1,
-	Expand: 40, Related: 2, RelatedKW: 0.3, MaxDF: 0.1, MaxPostings: 30000, Structured: 0.1,
+	Expand: 40, Related: 2, RelatedKW: -1, MaxDF: 0.1, MaxPostings: 30000, Structured: 0.1,
 }
 
 func (p Params) withDefaults() Params {
