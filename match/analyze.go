@@ -18,20 +18,6 @@ func gram2(a, b rune) uint64 { return uint64(a)<<21 | uint64(b) }
 
 func isBigram(k uint64) bool { return k >= 1<<21 && k < 1<<42 }
 
-// keyText decodes a gram key; words are looked up by the caller.
-func keyText(k uint64) string {
-	if k&wordBit != 0 {
-		return ""
-	}
-	var rs []rune
-	for _, sh := range []uint{21, 0} {
-		if r := rune(k >> sh & (1<<21 - 1)); r != 0 {
-			rs = append(rs, r)
-		}
-	}
-	return string(rs)
-}
-
 func wordKey(b []byte) uint64 {
 	h := uint64(14695981039346656037)
 	for _, c := range b {
@@ -44,8 +30,7 @@ func wordKey(b []byte) uint64 {
 // scanner turns text into term keys. It is not safe for concurrent use; each
 // goroutine keeps its own.
 type scanner struct {
-	word  []byte
-	words map[uint64]string // when non-nil, records the text of word keys
+	word []byte
 }
 
 // scan calls emit for every n-gram (bigrams of Han runs, a lone Han
@@ -62,13 +47,7 @@ func (sc *scanner) scan(s string, emit func(uint64)) {
 	}
 	flushWord := func() {
 		if len(sc.word) >= 2 {
-			k := wordKey(sc.word)
-			if sc.words != nil {
-				if _, ok := sc.words[k]; !ok {
-					sc.words[k] = string(sc.word)
-				}
-			}
-			emit(k)
+			emit(wordKey(sc.word))
 		}
 		sc.word = sc.word[:0]
 	}

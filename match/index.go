@@ -262,7 +262,6 @@ func (ix *Index) Len() (achievements, demands int) {
 type analysed struct {
 	terms       []termCount
 	lenH, lenB  int
-	words       map[uint64]string
 	domainTerms []string
 }
 
@@ -301,7 +300,6 @@ func (ix *Index) add(ctx context.Context, s *side, items []item, gone []string) 
 			var tcs []termCount
 			for j := range jobs {
 				j.res = make([]analysed, j.hi-j.lo)
-				sc.words = map[uint64]string{}
 				for i := j.lo; i < j.hi; i++ {
 					var nh, nb int
 					keys, tcs, nh, nb = sc.docTerms(&items[i], keys, tcs)
@@ -312,7 +310,6 @@ func (ix *Index) add(ctx context.Context, s *side, items []item, gone []string) 
 						}
 					}
 				}
-				j.res[0].words = sc.words
 				close(j.done)
 			}
 		}()
@@ -333,11 +330,6 @@ func (ix *Index) add(ctx context.Context, s *side, items []item, gone []string) 
 			return ctx.Err()
 		}
 		ix.mu.Lock()
-		for k, v := range j.res[0].words {
-			if _, ok := s.words[k]; !ok {
-				s.words[k] = v
-			}
-		}
 		for i := range j.res {
 			s.insert(ix, &items[j.lo+i], &j.res[i])
 		}
@@ -376,7 +368,6 @@ func (pl *plist) add(doc uint32, head, body uint16) {
 type side struct {
 	terms  map[uint64]uint32 // term key → list index
 	lists  []plist
-	words  map[uint64]string // text of word keys
 	docs   []item
 	lenH   []uint16
 	lenB   []uint16
@@ -393,7 +384,7 @@ type side struct {
 }
 
 func newSide() *side {
-	return &side{terms: map[uint64]uint32{}, words: map[uint64]string{}, byExt: map[string]uint32{}}
+	return &side{terms: map[uint64]uint32{}, byExt: map[string]uint32{}}
 }
 
 func (s *side) insert(ix *Index, it *item, a *analysed) {

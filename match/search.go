@@ -527,13 +527,6 @@ func (ix *Index) expansion(s *side, d uint32, n, maxDF int) []expTerm {
 	return out
 }
 
-func (s *side) termText(k uint64) string {
-	if k&wordBit != 0 {
-		return s.words[k]
-	}
-	return keyText(k)
-}
-
 // matched lists the phrases of the query found in document d (longest and
 // rarest first), then other query terms it contains.
 func (ix *Index) matched(qText *spanText, acc *accumulator, d uint32, phs []phrase) []string {
