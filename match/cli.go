@@ -17,11 +17,14 @@ import (
 
 // CLIOptions are the arguments of "innobridge match".
 type CLIOptions struct {
-	DB      string // store DSN (not yet supported)
-	Corpus  string // achievements, JSON lines
-	Queries string // demands, JSON lines
-	Top     int    // results per query; 0 means 10
-	Index   Options
+	DB     string // store DSN; the caller loads it into LoadCorpus
+	Corpus string // achievements, JSON lines
+	// LoadCorpus, set by the caller when DB is given, returns the
+	// achievements of the store to index.
+	LoadCorpus func(ctx context.Context) ([]*innobridge.Achievement, error)
+	Queries    string // demands, JSON lines
+	Top        int    // results per query; 0 means 10
+	Index      Options
 }
 
 // RunCLI indexes the corpus, ranks achievements for every query and writes
@@ -35,9 +38,9 @@ func RunCLI(ctx context.Context, o CLIOptions, stdout, stderr io.Writer) (err er
 	switch {
 	case o.DB != "" && o.Corpus != "":
 		return errors.New("give either --db or --corpus, not both")
-	case o.DB != "":
-		return errors.New("--db is not yet supported: export the achievements and use --corpus")
-	case o.Corpus == "":
+	case o.DB != "" && o.LoadCorpus == nil:
+		return errors.New("--db needs a store loader")
+	case o.DB == "" && o.Corpus == "":
 		return errors.New("--corpus FILE.jsonl (or --db DSN) is required")
 	case o.Queries == "":
 		return errors.New("--queries FILE.jsonl is required")
@@ -46,7 +49,12 @@ func RunCLI(ctx context.Context, o CLIOptions, stdout, stderr io.Writer) (err er
 		o.Top = 10
 	}
 	start := time.Now()
-	as, err := readFile(o.Corpus, ReadAchievements)
+	var as []*innobridge.Achievement
+	if o.DB != "" {
+		as, err = o.LoadCorpus(ctx)
+	} else {
+		as, err = readFile(o.Corpus, ReadAchievements)
+	}
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"io"
+	"time"
 
+	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/match"
 )
 
@@ -38,5 +40,35 @@ func runMatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if o.DB != "" {
+		o.LoadCorpus = func(ctx context.Context) ([]*innobridge.Achievement, error) {
+			return loadAchievements(ctx, o.DB)
+		}
+	}
 	return match.RunCLI(ctx, o, stdout, stderr)
+}
+
+// loadAchievements reads every published, unexpired achievement of the
+// store at dsn, a page at a time.
+func loadAchievements(ctx context.Context, dsn string) ([]*innobridge.Achievement, error) {
+	st, err := openStore(ctx, dsn, schemaCurrent)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	today := innobridge.NewDate(time.Now())
+	var all []*innobridge.Achievement
+	const page = 5000
+	for {
+		list, _, err := st.FindAchievements(ctx, innobridge.ListingFilter{
+			Statuses: []innobridge.Status{innobridge.StatusPublished}, ActiveOn: &today,
+			Offset: len(all), Limit: page})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+		if len(list) < page {
+			return all, nil
+		}
+	}
 }

@@ -265,3 +265,62 @@ func TestServePostgres(t *testing.T) {
 		t.Errorf("migrate on a current PostgreSQL schema = %d %q", code, out)
 	}
 }
+
+// TestMatchFromStore runs `innobridge match --db` on the demo data: one
+// JSON line per query, in order, with explained results from the store.
+func TestMatchFromStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "match.db")
+	m := &Main{Addr: "127.0.0.1:0", DSN: "sqlite:" + path, Demo: true, Out: io.Discard}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	queries := filepath.Join(t.TempDir(), "q.jsonl")
+	if err := os.WriteFile(queries, []byte(`{"id":"q-gas","title":"高炉煤气余热回收","description":"钢厂煤气放散多，求提高煤气利用率的技术"}
+{"id":"q-none","title":"zzqx"}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "match", "--db", "sqlite:"+path, "--queries", queries, "--top", "3")
+	if code != 0 {
+		t.Fatalf("match --db: exit %d\n%s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("match wrote %d lines, want 2:\n%s", len(lines), out)
+	}
+	var first struct {
+		QueryID string `json:"query_id"`
+		Results []struct {
+			ID    string          `json:"id"`
+			Score float64         `json:"score"`
+			Why   json.RawMessage `json:"why"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if first.QueryID != "q-gas" || len(first.Results) == 0 || len(first.Results) > 3 {
+		t.Fatalf("first line = %s", lines[0])
+	}
+	st, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	list, _, err := st.FindAchievements(context.Background(), innobridge.ListingFilter{ExternalID: &first.Results[0].ID})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("top result %q is not an achievement of the store: %v", first.Results[0].ID, err)
+	}
+	if !strings.Contains(list[0].Title+list[0].Description, "煤气") {
+		t.Errorf("top result for a 煤气 demand is %q", list[0].Title)
+	}
+	if len(first.Results[0].Why) < 3 {
+		t.Errorf("top result has no explanation: %s", first.Results[0].Why)
+	}
+	if !strings.HasPrefix(lines[1], `{"query_id":"q-none"`) {
+		t.Errorf("second line = %s", lines[1])
+	}
+}
