@@ -324,3 +324,19 @@ func TestMatchFromStore(t *testing.T) {
 		t.Errorf("second line = %s", lines[1])
 	}
 }
+
+func TestServeBehindTLS(t *testing.T) {
+	m := &Main{Addr: "127.0.0.1:0", DSN: "sqlite:" + filepath.Join(t.TempDir(), "tls.db"), TLS: true, Out: io.Discard}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	resp, err := http.Get(m.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Strict-Transport-Security") == "" {
+		t.Error("--behind-tls: no Strict-Transport-Security header")
+	}
+}

@@ -25,11 +25,15 @@ import (
 // server. Tests run the real wiring with Addr "127.0.0.1:0" and a
 // t.TempDir() database.
 type Main struct {
-	Addr   string // host:port to listen on
-	DSN    string // sqlite:PATH or postgres://…
-	Demo   bool   // load demo data into an empty database
-	Logger *slog.Logger
-	Out    io.Writer // where the banner (address, demo users) is printed
+	Addr string // host:port to listen on
+	DSN  string // sqlite:PATH or postgres://…
+	Demo bool   // load demo data into an empty database
+	// TLS says users reach the platform over HTTPS through a proxy that
+	// terminates TLS: Secure cookies and HSTS. TrustProxy takes the
+	// client address for the audit log from X-Forwarded-For.
+	TLS, TrustProxy bool
+	Logger          *slog.Logger
+	Out             io.Writer // where the banner (address, demo users) is printed
 
 	Store   innobridge.Store
 	Service *service.Service
@@ -94,8 +98,10 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	imp := importer.Func(st, importer.Options{Analyzer: analyzer})
 	handler := http.NewServer(m.Service, http.Options{
-		Logger:   m.Logger,
-		Matching: m.Matching,
+		Logger:     m.Logger,
+		Matching:   m.Matching,
+		TLS:        m.TLS,
+		TrustProxy: m.TrustProxy,
 		// Imports write to the store directly: refresh the index at once.
 		Import: func(ctx context.Context, kind, filename string, data []byte) (int, error) {
 			n, err := imp(ctx, kind, filename, data)
@@ -163,7 +169,7 @@ func (m *Main) Close() error {
 }
 
 var cmdServe = &Command{
-	UsageLine: "serve [--addr HOST:PORT] [--db DSN] [--demo] [--notify-every D] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U]]",
+	UsageLine: "serve [--addr HOST:PORT] [--db DSN] [--demo] [--behind-tls] [--trust-proxy] [--notify-every D] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U]]",
 	Short:     "run the web platform",
 	Long: `Serve runs the web platform and its JSON API.
 
@@ -189,6 +195,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&m.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&m.DSN, "db", defaultDSN, "database: sqlite:PATH or postgres://…")
 	fs.BoolVar(&m.Demo, "demo", false, "load demo data into an empty database")
+	fs.BoolVar(&m.TLS, "behind-tls", false, "users reach the platform over HTTPS (a proxy terminates TLS): Secure cookies, HSTS")
+	fs.BoolVar(&m.TrustProxy, "trust-proxy", false, "take the client address for the audit log from X-Forwarded-For (only behind a proxy)")
 	fs.DurationVar(&m.NotifyEvery, "notify-every", 24*time.Hour, "how often to announce policy eligibilities and expiring recognitions (0: never)")
 	var mail smtp.Mailer
 	fs.StringVar(&mail.Addr, "smtp-addr", os.Getenv("INNOBRIDGE_SMTP_ADDR"), "SMTP server HOST:PORT for notification e-mail; empty sends none ($INNOBRIDGE_SMTP_ADDR)")
