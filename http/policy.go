@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -75,17 +74,14 @@ type recView struct {
 
 func recognitionTitle(kind string) string { return innobridge.RecognitionTitle(kind) }
 
-// criteria flattens a trace to its top-level criteria and their children.
-func criteria(steps []policy.Step, child bool) []criterionView {
+// criteria flattens a trace to its top-level criteria and their children,
+// in lang.
+func criteria(steps []policy.Step, child bool, lang string) []criterionView {
 	var out []criterionView
-	for _, st := range steps {
-		c := criterionView{Title: st.Title, Value: st.Display, Threshold: st.Threshold, Note: st.Note, Child: child, Status: "info"}
-		if c.Value != "" {
-			c.Value = zhValue(c.Value)
-		}
-		if c.Threshold != "" {
-			c.Threshold = zhValue(c.Threshold)
-		}
+	for i := range steps {
+		st := &steps[i]
+		c := criterionView{Title: st.TitleIn(lang), Value: st.DisplayIn(lang), Threshold: st.ThresholdIn(lang), Note: st.NoteIn(lang),
+			Child: child, Status: "info"}
 		if st.Pass != nil {
 			c.Status = map[bool]string{true: "pass", false: "fail"}[*st.Pass]
 		}
@@ -97,7 +93,7 @@ func criteria(steps []policy.Step, child bool) []criterionView {
 		}
 		out = append(out, c)
 		if !child {
-			out = append(out, criteria(st.Steps, true)...)
+			out = append(out, criteria(st.Steps, true, lang)...)
 		}
 	}
 	return out
@@ -105,119 +101,19 @@ func criteria(steps []policy.Step, child bool) []criterionView {
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }
 
-// zhGap turns the engine's gap text into plain Chinese: the phrases it
-// uses are translated and money is written in 万元. Words it does not know
-// stay as they are.
-var (
-	zhGapWords = strings.NewReplacer(
-		"missing data: ", "缺少数据：", "no figures for fiscal year ", "未填报财年 ",
-		"registered date not given", "未填写注册（成立）日期", " not given", " 未填写",
-		"give the date it entered its niche market", "请填写进入细分市场的日期",
-		"needs one of: ", "须满足其一：", "; or ", "；或 ", ": or instead ", "：或改为 ",
-		"needs at least ", "至少需要 ", "needs ", "还需 ", "a valid ", "有效的 ", " recognition", " 认定",
-		" more points", " 分", " more R&D expense on this revenue", " 研发费用（按当前收入测算）",
-		" more R&D expense (total costs rise with it)", " 研发费用（成本费用随之增加）",
-		" more R&D expense", " 研发费用", " more R&D", " 研发费用", " more S&T staff", " 名科技人员", " more R&D staff", " 名研发人员",
-		" more main-business revenue at the same other revenue", " 主营业务收入（其他收入不变）",
-		" more main-business revenue", " 主营业务收入", " less debt at the same assets", " 负债需减少（资产不变）",
-		" more net profit on this revenue", " 净利润（按当前收入）", " more high-tech product/service income", " 高新技术产品（服务）收入",
-		" more class-I IP applied in products", " 项已应用于主导产品的Ⅰ类知识产权",
-		" more converted achievements over the window", " 项科技成果转化",
-		" over these years on this revenue", "（按近年合计收入测算）", " on this revenue", "（按当前收入）",
-		" scores 0 and must score above 0", " 得 0 分，必须得分", "dimension ", "维度 ", "score ", "得分 ",
-		" gives +", " 可加 ", " points", " 分", "FY", "财年 ",
-		"an R&D institution recognised at ", "经认定的研发机构，级别 ", " level or above", " 及以上",
-		"tech_innovative_sme", "科技和创新型中小企业", "innovative_sme", "创新型中小企业", "tech_sme", "科技型中小企业",
-		"zjtx_sme", "专精特新中小企业", "little_giant", "专精特新“小巨人”企业", "hightech", "高新技术企业", " or ", " 或 ",
-	)
-	inFY       = regexp.MustCompile(` in FY(\d{4})`)
-	levelWords = regexp.MustCompile(`\b(district|municipal|provincial|national|international|none)\b`)
-	levelNames = map[string]string{"district": "区县级", "municipal": "市级", "provincial": "省级", "national": "国家级",
-		"international": "国际", "none": "无"}
-	moneyM = regexp.MustCompile(`¥(-?[0-9.]+)m`)
-	moneyK = regexp.MustCompile(`¥(-?[0-9.]+)k`)
-)
-
-func zhGap(s string) string {
-	s = moneyM.ReplaceAllStringFunc(s, func(m string) string {
-		v, _ := strconv.ParseFloat(moneyM.FindStringSubmatch(m)[1], 64)
-		return fmtFloat(v*100) + " 万元"
-	})
-	s = moneyK.ReplaceAllStringFunc(s, func(m string) string {
-		v, _ := strconv.ParseFloat(moneyK.FindStringSubmatch(m)[1], 64)
-		return fmtFloat(v/10) + " 万元"
-	})
-	s = inFY.ReplaceAllString(s, "（财年 $1）")
-	s = levelWords.ReplaceAllStringFunc(s, func(w string) string { return levelNames[w] })
-	return zhGapWords.Replace(s)
-}
-
-// zhValue shows a trace value or threshold in Chinese.
-func zhValue(s string) string {
-	switch s {
-	case "":
-		return "无数据"
-	case "yes":
-		return "是"
-	case "no":
-		return "否"
-	}
-	s = strings.Replace(s, "= yes", "= 是", 1)
-	s = strings.Replace(s, "= no", "= 否", 1)
-	if strings.HasSuffix(s, " days") {
-		s = strings.TrimSuffix(s, " days") + " 天"
-	} else if strings.HasSuffix(s, " years") {
-		s = strings.TrimSuffix(s, " years") + " 年"
-	}
-	return zhGap(s)
-}
-
-// gapsZH is what an enterprise lacks, in plain Chinese: each failed
-// criterion with its value against the threshold and what it takes to
-// pass, then the gaps that belong to no single criterion (the score).
-func gapsZH(res *policy.Result) []string {
+// gapsIn is what an enterprise lacks, in lang: nil when it qualifies.
+func gapsIn(res *policy.Result, lang string) []string {
 	if res.Eligible {
 		return nil
 	}
-	var out []string
-	idx := map[string]int{} // failed criterion title → line
-	for _, st := range res.Trace {
-		if st.Pass != nil && !*st.Pass {
-			line := fmt.Sprintf("未满足「%s」：当前 %s", st.Title, zhValue(st.Display))
-			if st.Threshold != "" {
-				line += "，要求 " + zhValue(st.Threshold)
-			}
-			idx[st.Title] = len(out)
-			out = append(out, line)
-		}
-	}
-	for _, g := range res.Gaps {
-		attached := false
-		for title, i := range idx {
-			if rest, ok := strings.CutPrefix(g, title+": "); ok {
-				hint := rest
-				if j := strings.LastIndex(rest, ": "); j >= 0 {
-					hint = rest[j+2:]
-				}
-				if hint != "yes" && hint != "no" { // a bare yes/no says nothing the line does not
-					out[i] += " —— " + zhGap(hint)
-				}
-				attached = true
-				break
-			}
-		}
-		if !attached {
-			out = append(out, zhGap(g))
-		}
-	}
-	return out
+	return res.GapsIn(lang)
 }
 
 func wanText(yuan int64) string {
 	return fmtFloat(float64(yuan)/1e4) + " 万元"
 }
 
-func newTierView(st *service.TierStatus) tierView {
+func newTierView(st *service.TierStatus, lang string) tierView {
 	v := tierView{Rule: st.Tier.Rule, Title: st.Tier.Title, Held: st.Held != nil, Expiring: st.Expiring, Missing: st.Missing}
 	if st.Held != nil {
 		v.Number = st.Held.Number
@@ -233,30 +129,34 @@ func newTierView(st *service.TierStatus) tierView {
 				v.Score += " / " + fmtFloat(*r.MaxScore)
 			}
 			if r.PassScore != nil {
-				v.Score += "（合格线 " + fmtFloat(*r.PassScore) + "）"
+				if lang == "en" {
+					v.Score += " (pass mark " + fmtFloat(*r.PassScore) + ")"
+				} else {
+					v.Score += "（合格线 " + fmtFloat(*r.PassScore) + "）"
+				}
 			}
 		}
-		v.Criteria = criteria(r.Trace, false)
-		v.Gaps = gapsZH(r)
+		v.Criteria = criteria(r.Trace, false, lang)
+		v.Gaps = gapsIn(r, lang)
 	}
 	return v
 }
 
-// newCalcView lays an evaluation out for the page.
-func newCalcView(ev *service.Evaluation, canEdit bool) *calcView {
+// newCalcView lays an evaluation out for the page, in lang.
+func newCalcView(ev *service.Evaluation, canEdit bool, lang string) *calcView {
 	c := &calcView{Org: ev.Org.ExternalID, AsOf: ev.AsOf.String(), FiscalYear: ev.FiscalYear, CanEdit: canEdit,
 		HasData: len(ev.Stored.Years) > 0 || len(ev.Stored.Profile.Recognitions) > 0}
 	for i := range ev.Tiers {
-		c.Tiers = append(c.Tiers, newTierView(&ev.Tiers[i]))
+		c.Tiers = append(c.Tiers, newTierView(&ev.Tiers[i], lang))
 	}
 	if ev.Next >= 0 {
 		c.Next = &c.Tiers[ev.Next]
 	}
 	for i := range ev.Policies {
 		r := &ev.Policies[i]
-		p := policyView{Name: r.Rule, Title: r.Title, Eligible: r.Eligible, Criteria: criteria(r.Trace, false), Gaps: gapsZH(r)}
+		p := policyView{Name: r.Rule, Title: r.TitleIn(lang), Eligible: r.Eligible, Criteria: criteria(r.Trace, false, lang), Gaps: gapsIn(r, lang)}
 		if r.Amount != nil {
-			p.Amount = wanText(*r.Amount)
+			p.Amount = moneyText(*r.Amount, lang)
 		}
 		c.Policies = append(c.Policies, p)
 	}
@@ -290,7 +190,7 @@ func (s *Server) calcFor(r *http.Request, o *innobridge.Organization) (*calcView
 	if err != nil {
 		return nil, err
 	}
-	c := newCalcView(ev, u.IsStaff() || (u.OrgID == o.ID && u.Role == innobridge.RoleMember))
+	c := newCalcView(ev, u.IsStaff() || (u.OrgID == o.ID && u.Role == innobridge.RoleMember), state(r).lang)
 	c.Recorded = r.URL.Query().Get("recorded")
 	return c, nil
 }
@@ -358,7 +258,7 @@ func (s *Server) handleEvaluation(w http.ResponseWriter, r *http.Request) error 
 	for _, t := range ev.Tiers {
 		tj := tierJSON{TierStatus: t}
 		if t.Result != nil {
-			tj.GapsZH = gapsZH(t.Result)
+			tj.GapsZH = gapsIn(t.Result, "zh")
 		}
 		out.Tiers = append(out.Tiers, tj)
 	}
@@ -860,9 +760,7 @@ func (s *Server) handlePipeline(w http.ResponseWriter, r *http.Request) error {
 			if c.Result.Score != nil {
 				cv.Score = fmtFloat(*c.Result.Score)
 			}
-			for _, g := range c.Result.Gaps {
-				cv.Gaps = append(cv.Gaps, zhGap(g))
-			}
+			cv.Gaps = gapsIn(&c.Result, state(r).lang)
 			tv.Candidates = append(tv.Candidates, cv)
 		}
 		page.Tiers = append(page.Tiers, tv)
@@ -1127,4 +1025,21 @@ func profileErrs(err error) map[string]innobridge.FieldError {
 		out["p."+strings.TrimPrefix(k, "ip.")] = fe
 	}
 	return out
+}
+
+// moneyText shows an amount of yuan in lang: "10 万元" or "¥100,000".
+func moneyText(yuan int64, lang string) string {
+	if lang != "en" {
+		return wanText(yuan)
+	}
+	s := strconv.FormatInt(yuan, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return "¥" + s
 }

@@ -346,32 +346,6 @@ func mustCheck(t *testing.T) rune {
 	return rune(c)
 }
 
-func TestGapsInChinese(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"needs ¥1.8m more R&D expense on this revenue", "还需 180 万元 研发费用（按当前收入测算）"},
-		{"needs ¥250k more high-tech product/service income", "还需 25 万元 高新技术产品（服务）收入"},
-		{"needs ¥0.4m more R&D in FY2024", "还需 40 万元 研发费用（财年 2024）"},
-		{"missing data: no figures for fiscal year 2025", "缺少数据：未填报财年 2025"},
-		{"needs a valid tech_innovative_sme or tech_sme recognition", "还需 有效的 科技和创新型中小企业 或 科技型中小企业 认定"},
-		{"needs an R&D institution recognised at provincial level or above", "还需 经认定的研发机构，级别 省级 及以上"},
-	} {
-		if got := zhGap(tc.in); got != tc.want {
-			t.Errorf("zhGap(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	f, pass := false, true
-	res := &policy.Result{Trace: []policy.Step{{Title: "研发费用占比", Display: "2.1%", Threshold: "≥ 3%", Pass: &f}, {Title: "职工", Pass: &pass}},
-		Gaps: []string{"研发费用占比: 2.1% < 3%: needs ¥1.8m more R&D expense on this revenue", "score 50 < 60: needs 10 more points"}}
-	got := gapsZH(res)
-	want := []string{"未满足「研发费用占比」：当前 2.1%，要求 ≥ 3% —— 还需 180 万元 研发费用（按当前收入测算）", "得分 50 < 60: 还需 10 分"}
-	if strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("gapsZH = %q, want %q", got, want)
-	}
-	if got := zhValue("municipal ≥ provincial"); got != "市级 ≥ 省级" {
-		t.Errorf("zhValue(levels) = %q", got)
-	}
-}
-
 func TestNotificationPages(t *testing.T) {
 	ts := newTestServer(t)
 	withIndicators(t, ts) // a 高企 certificate ending in 30 days
@@ -415,4 +389,25 @@ func mustOrgID(t *testing.T, ts *testServer, ext string) int64 {
 		t.Fatalf("organisation %s: %v", ext, err)
 	}
 	return list[0].ID
+}
+
+func TestCriteriaInLanguage(t *testing.T) {
+	f := false
+	res := &policy.Result{Trace: []policy.Step{{Title: "研发费用 (R&D)", TitleZh: "研发费用", Display: "¥1.8m", DisplayZh: "180 万元",
+		Threshold: "≥ 3%", Note: "FY2025", NoteZh: "2025 年度", Pass: &f}},
+		Gaps: []string{"needs ¥1.8m more R&D expense on this revenue"}, GapsZh: []string{"还需增加研发费用 180 万元（按当前营业收入）"}}
+	for _, tc := range []struct {
+		lang, title, value, note, gap string
+	}{
+		{"zh", "研发费用", "180 万元", "2025 年度", "还需增加研发费用 180 万元（按当前营业收入）"},
+		{"en", "研发费用 (R&D)", "¥1.8m", "FY2025", "needs ¥1.8m more R&D expense on this revenue"},
+	} {
+		c := criteria(res.Trace, false, tc.lang)[0]
+		if c.Title != tc.title || c.Value != tc.value || c.Threshold != "≥ 3%" || c.Note != tc.note || c.Status != "fail" {
+			t.Errorf("%s: criterion %+v", tc.lang, c)
+		}
+		if g := gapsIn(res, tc.lang); len(g) != 1 || g[0] != tc.gap {
+			t.Errorf("%s: gaps %q, want [%q]", tc.lang, g, tc.gap)
+		}
+	}
 }

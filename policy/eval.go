@@ -38,7 +38,11 @@ type Result struct {
 	// Amount is a local policy's estimated payment in yuan, nil for rule sets.
 	Amount *int64   `json:"amount,omitempty"`
 	Trace  []Step   `json:"trace"`
-	Gaps   []string `json:"gaps"` // empty when eligible
+	Gaps   []string `json:"gaps"` // empty when eligible, in English
+	// GapsZh are Gaps in Chinese, one for one.
+	GapsZh []string `json:"gaps_zh,omitempty"`
+	// TitleZh is Title in Chinese when the rule file gives one.
+	TitleZh string `json:"title_zh,omitempty"`
 	// Distance says how far an ineligible enterprise is from passing: the
 	// sum, over the unmet conditions and the unmet route (score or direct),
 	// of each one's relative shortfall in (0, 1] — (3% − 2.1%) ÷ 3% = 0.3
@@ -64,6 +68,88 @@ type Step struct {
 	MaxPoints float64  `json:"max_points,omitempty"`
 	Note      string   `json:"note,omitempty"`
 	Steps     []Step   `json:"steps,omitempty"` // children of any_of, all_of, best_of, sum_of
+	// Title, Display, Threshold and Note in Chinese; each is omitted when
+	// it reads the same as in English.
+	TitleZh     string `json:"title_zh,omitempty"`
+	DisplayZh   string `json:"display_zh,omitempty"`
+	ThresholdZh string `json:"threshold_zh,omitempty"`
+	NoteZh      string `json:"note_zh,omitempty"`
+}
+
+// zhOr is zh when set, else s.
+func zhOr(zh, s string) string {
+	if zh != "" {
+		return zh
+	}
+	return s
+}
+
+// TitleIn is the step's title in lang ("zh" or "en").
+func (s *Step) TitleIn(lang string) string { return s.text(lang, s.TitleZh, s.Title) }
+
+// DisplayIn is the value shown, in lang.
+func (s *Step) DisplayIn(lang string) string { return s.text(lang, s.DisplayZh, s.Display) }
+
+// ThresholdIn is the threshold, in lang.
+func (s *Step) ThresholdIn(lang string) string { return s.text(lang, s.ThresholdZh, s.Threshold) }
+
+// NoteIn is the note, in lang.
+func (s *Step) NoteIn(lang string) string { return s.text(lang, s.NoteZh, s.Note) }
+
+func (s *Step) text(lang, zh, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return zhOr(zh, en)
+}
+
+// GapsIn are the gaps in lang ("zh" or "en").
+func (r *Result) GapsIn(lang string) []string {
+	if lang == "en" || len(r.GapsZh) != len(r.Gaps) {
+		return r.Gaps
+	}
+	return r.GapsZh
+}
+
+// TitleIn is the rule set's or policy's title in lang.
+func (r *Result) TitleIn(lang string) string {
+	if lang == "en" {
+		return r.Title
+	}
+	return zhOr(r.TitleZh, r.Title)
+}
+
+// addGaps appends gs to the result's gaps in both languages.
+func (r *Result) addGaps(gs ...Text) {
+	for _, g := range gs {
+		r.Gaps = append(r.Gaps, g.En)
+		r.GapsZh = append(r.GapsZh, g.Zh)
+	}
+}
+
+// zhIfDiffers is t.Zh, or "" when it reads the same as t.En.
+func zhIfDiffers(t Text) string {
+	if t.Zh == t.En {
+		return ""
+	}
+	return t.Zh
+}
+
+func (s *Step) setNote(t Text)      { s.Note, s.NoteZh = t.En, zhIfDiffers(t) }
+func (s *Step) setDisplay(t Text)   { s.Display, s.DisplayZh = t.En, zhIfDiffers(t) }
+func (s *Step) setThreshold(t Text) { s.Threshold, s.ThresholdZh = t.En, zhIfDiffers(t) }
+
+// displayText, titleText and noteText read a step's fields back as Text.
+func (s *Step) displayText() Text { return Text{En: s.Display, Zh: zhOr(s.DisplayZh, s.Display)} }
+func (s *Step) titleText() Text   { return Text{En: s.Title, Zh: zhOr(s.TitleZh, s.Title)} }
+
+// critTitle and critNote are a criterion's title and note in both languages.
+func critTitle(c *Criterion) Text { return Text{En: c.Title, Zh: zhOr(c.TitleZh, c.Title)} }
+func critNote(c *Criterion) Text  { return Text{En: c.Note, Zh: zhOr(c.NoteZh, c.Note)} }
+
+// titled is "title: t" in both languages.
+func titled(title, t Text) Text {
+	return Text{En: title.En + ": " + t.En, Zh: title.Zh + "：" + t.Zh}
 }
 
 // Evaluate applies r to e on asOf. It does not validate e; callers run
@@ -71,10 +157,10 @@ type Step struct {
 func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result {
 	cs := r.compiled
 	c := newCtx(e, asOf, cs.params)
-	res := Result{Rule: r.Name, Version: r.Version, Title: r.Title, AsOf: asOf, Trace: []Step{}, Gaps: []string{}}
+	res := Result{Rule: r.Name, Version: r.Version, Title: r.Title, TitleZh: r.TitleZh, AsOf: asOf, Trace: []Step{}, Gaps: []string{}}
 
 	condOK := true
-	var condGaps []string
+	var condGaps []Text
 	var condShort float64
 	unmet := 0
 	for _, n := range cs.conds {
@@ -90,14 +176,14 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 	}
 
 	scoreOK := false
-	var scoreGaps []string
+	var scoreGaps []Text
 	scoreShort := 0.0
 	if cs.hasScore {
 		total := 0.0
 		dims := map[string]float64{}
-		var itemGaps []string
+		var itemGaps []Text
 		nonzeroOK := true
-		var nonzeroGaps []string
+		var nonzeroGaps []Text
 		for _, n := range cs.items {
 			o := n.eval(c)
 			o.step.Section = "score"
@@ -107,7 +193,8 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 			itemGaps = append(itemGaps, o.gaps...)
 			if cs.nonzero[n.c.ID] && o.points <= 0 {
 				nonzeroOK = false
-				nonzeroGaps = append(nonzeroGaps, fmt.Sprintf("%s scores 0 and must score above 0", n.c.Title))
+				t := critTitle(n.c)
+				nonzeroGaps = append(nonzeroGaps, bi(t.En+" scores 0 and must score above 0", "「"+t.Zh+"」得 0 分，该项必须得分"))
 			}
 		}
 		total = round2(total)
@@ -120,7 +207,7 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 		if cs.passEx {
 			passTotal, op = total > cs.pass, ">"
 		}
-		res.Trace = append(res.Trace, Step{ID: "score_total", Title: "总分 total score", Section: "score", Value: ptr(total),
+		res.Trace = append(res.Trace, Step{ID: "score_total", Title: "总分 total score", TitleZh: "总分", Section: "score", Value: ptr(total),
 			Display: fmtNum(total), Threshold: op + " " + fmtNum(cs.pass), Pass: &passTotal})
 		scoreOK = passTotal && nonzeroOK
 		if !nonzeroOK {
@@ -135,18 +222,20 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 			if cs.passEx {
 				neg = "≤"
 			}
-			scoreGaps = append(scoreGaps, fmt.Sprintf("score %s %s %s: needs %s more points", fmtNum(total), neg, fmtNum(cs.pass), fmtNum(need)))
+			scoreGaps = append(scoreGaps, biF("score %s %s %s: needs %s more points", []any{fmtNum(total), neg, fmtNum(cs.pass), fmtNum(need)},
+				"总分 %s，要求 %s %s：还需增加 %s 分", []any{fmtNum(total), op, fmtNum(cs.pass), fmtNum(need)}))
 			scoreShort += relShort(need, cs.pass)
 		}
 		scoreGaps = append(scoreGaps, nonzeroGaps...)
 		for _, d := range sortedKeys(cs.dimMin) {
 			m := cs.dimMin[d]
 			ok := dims[d] >= m
-			res.Trace = append(res.Trace, Step{ID: "dimension_" + d, Title: "dimension " + d, Section: "score", Value: ptr(dims[d]),
+			res.Trace = append(res.Trace, Step{ID: "dimension_" + d, Title: "dimension " + d, TitleZh: dimensionZh(d) + "维度", Section: "score", Value: ptr(dims[d]),
 				Display: fmtNum(dims[d]), Threshold: "≥ " + fmtNum(m), Pass: &ok})
 			if !ok {
 				scoreOK = false
-				scoreGaps = append(scoreGaps, fmt.Sprintf("dimension %s scores %s, needs at least %s", d, fmtNum(dims[d]), fmtNum(m)))
+				scoreGaps = append(scoreGaps, biF("dimension %s scores %s, needs at least %s", []any{d, fmtNum(dims[d]), fmtNum(m)},
+					"%s维度得 %s 分，至少需 %s 分", []any{dimensionZh(d), fmtNum(dims[d]), fmtNum(m)}))
 				scoreShort += relShort(m-dims[d], m)
 			}
 		}
@@ -156,7 +245,7 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 	}
 
 	directOK, directID := false, ""
-	var directTitles []string
+	var directTitles, directTitlesZh []string
 	directShort := math.Inf(1)
 	for _, n := range cs.direct {
 		o := n.eval(c)
@@ -169,6 +258,7 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 			directShort = min(directShort, o.shortfall())
 		}
 		directTitles = append(directTitles, n.c.Title)
+		directTitlesZh = append(directTitlesZh, "「"+critTitle(n.c).Zh+"」")
 	}
 
 	routeOK := true
@@ -195,15 +285,15 @@ func Evaluate(e *innobridge.Indicators, r *RuleSet, asOf innobridge.Date) Result
 		}
 		res.Distance = round6(res.Distance)
 		res.Route = ""
-		res.Gaps = append(res.Gaps, condGaps...)
+		res.addGaps(condGaps...)
 		if !routeOK {
-			res.Gaps = append(res.Gaps, scoreGaps...)
+			res.addGaps(scoreGaps...)
 			if len(directTitles) > 0 {
-				alt := "or qualify directly by one of: " + strings.Join(directTitles, "; ")
+				alt := bi("or qualify directly by one of: "+strings.Join(directTitles, "; "), "或直接满足以下任一条件："+strings.Join(directTitlesZh, "；"))
 				if !cs.hasScore {
-					alt = "needs one of: " + strings.Join(directTitles, "; ")
+					alt = bi("needs one of: "+strings.Join(directTitles, "; "), "须满足以下任一条件："+strings.Join(directTitlesZh, "；"))
 				}
-				res.Gaps = append(res.Gaps, alt)
+				res.addGaps(alt)
 			}
 		}
 	}
@@ -215,7 +305,7 @@ type outcome struct {
 	step   Step
 	pass   bool
 	points float64
-	gaps   []string
+	gaps   []Text
 	short  float64 // relative shortfall of a failed criterion, see Result.Distance
 }
 
@@ -241,10 +331,13 @@ func relShort(need, target float64) float64 {
 }
 
 func (n *node) eval(c *ectx) outcome {
-	st := Step{ID: n.c.ID, Title: n.c.Title, Metric: n.c.Metric, Note: n.c.Note}
+	st := Step{ID: n.c.ID, Title: n.c.Title, TitleZh: n.c.TitleZh, Metric: n.c.Metric}
+	st.setNote(critNote(n.c))
+	title := critTitle(n.c)
 	switch n.kind {
 	case kManual:
-		st.Note = strings.TrimSpace("check by hand; not decided by the calculator. " + n.c.Note)
+		cn := critNote(n.c)
+		st.setNote(bi(strings.TrimSpace("check by hand; not decided by the calculator. "+cn.En), strings.TrimSpace("需人工核查，计算器不作判断。"+cn.Zh)))
 		return outcome{step: st, pass: true}
 	case kThreshold:
 		return n.evalThreshold(c, st)
@@ -252,22 +345,27 @@ func (n *node) eval(c *ectx) outcome {
 		return n.evalBands(c, st)
 	case kPer, kPointsFrom:
 		v, note, ok := n.m.fn(c)
-		st.Note = joinNote(note, n.c.Note)
+		st.setNote(joinText(note, critNote(n.c)))
 		st.MaxPoints = n.max
 		if !ok {
 			st.Points = ptr(0.0)
-			return outcome{step: st, gaps: []string{fmt.Sprintf("%s: %s", n.c.Title, note)}}
+			return outcome{step: st, gaps: []Text{titled(title, note)}}
 		}
-		st.Value, st.Display = ptr(round6(v)), formatValue(n.m.unit, v)
+		disp := value(n.m.unit, v)
+		st.Value = ptr(round6(v))
+		st.setDisplay(disp)
 		var pts float64
-		var gaps []string
+		var gaps []Text
 		if n.kind == kPer {
 			steps := math.Floor(v/n.per.Step + 1e-9)
 			pts = min(steps*n.per.Points, n.max)
-			st.Threshold = fmt.Sprintf("%g per %s, max %g", n.per.Points, formatValue(n.m.unit, n.per.Step), n.max)
+			stepV := value(n.m.unit, n.per.Step)
+			st.setThreshold(biF("%g per %s, max %g", []any{n.per.Points, stepV.En, n.max}, "每 %s 得 %g 分，最高 %g 分", []any{stepV.Zh, n.per.Points, n.max}))
 			if pts < n.max {
-				target := (steps + 1) * n.per.Step
-				gaps = append(gaps, fmt.Sprintf("%s: %s → %s gives +%g points", n.c.Title, st.Display, formatValue(n.m.unit, target), min(n.per.Points, n.max-pts)))
+				target := value(n.m.unit, (steps+1)*n.per.Step)
+				add := min(n.per.Points, n.max-pts)
+				gaps = append(gaps, biF("%s: %s → %s gives +%g points", []any{title.En, disp.En, target.En, add},
+					"%s：由 %s 提高到 %s 可加 %g 分", []any{title.Zh, disp.Zh, target.Zh, add}))
 			}
 		} else {
 			pts = min(max(v, 0), n.max)
@@ -285,7 +383,7 @@ func (n *node) eval(c *ectx) outcome {
 	switch n.kind {
 	case kAllOf:
 		pass := true
-		var gaps []string
+		var gaps []Text
 		for _, o := range kids {
 			pass = pass && o.pass
 			gaps = append(gaps, o.gaps...)
@@ -310,19 +408,19 @@ func (n *node) eval(c *ectx) outcome {
 			}
 		}
 		st.Pass = &pass
-		var gaps []string
+		var gaps []Text
 		if !pass && best >= 0 {
-			var alts []string
+			var alts, altsZh []string
 			for i, k := range n.kids {
 				if i != best {
 					alts = append(alts, k.c.Title)
+					altsZh = append(altsZh, "「"+critTitle(k.c).Zh+"」")
 				}
 			}
-			for _, g := range kids[best].gaps {
-				gaps = append(gaps, g)
-			}
+			gaps = append(gaps, kids[best].gaps...)
 			if len(alts) > 0 {
-				gaps = append(gaps, fmt.Sprintf("%s: or instead %s", n.c.Title, strings.Join(alts, "; or ")))
+				gaps = append(gaps, bi(fmt.Sprintf("%s: or instead %s", title.En, strings.Join(alts, "; or ")),
+					fmt.Sprintf("%s：或改为满足%s", title.Zh, strings.Join(altsZh, "或"))))
 			}
 		}
 		short := 0.0
@@ -334,27 +432,32 @@ func (n *node) eval(c *ectx) outcome {
 		}
 		return outcome{step: st, pass: pass, gaps: gaps, short: short}
 	case kBestOf:
-		bi := 0
+		bx := 0
 		for i, o := range kids {
-			if o.points > kids[bi].points {
-				bi = i
+			if o.points > kids[bx].points {
+				bx = i
 			}
 		}
-		pts := min(kids[bi].points, n.max)
+		pts := min(kids[bx].points, n.max)
 		st.Points, st.MaxPoints = ptr(pts), n.max
-		st.Note = joinNote(fmt.Sprintf("best of the options: %s", n.kids[bi].c.Title), n.c.Note)
+		bt := critTitle(n.kids[bx].c)
+		st.setNote(joinText(bi("best of the options: "+bt.En, "取各选项中得分最高者：「"+bt.Zh+"」"), critNote(n.c)))
 		// The cheapest way up is whichever option has a gap; show each.
-		var gaps []string
+		var gaps []Text
 		for _, o := range kids {
 			gaps = append(gaps, o.gaps...)
 		}
 		if len(gaps) > 1 {
-			gaps = []string{strings.Join(gaps, "; or ")}
+			var en, zh []string
+			for _, g := range gaps {
+				en, zh = append(en, g.En), append(zh, g.Zh)
+			}
+			gaps = []Text{bi(strings.Join(en, "; or "), strings.Join(zh, "；或 "))}
 		}
 		return outcome{step: st, points: pts, pass: pts > 0, gaps: gaps}
 	case kSumOf:
 		sum := 0.0
-		var gaps []string
+		var gaps []Text
 		for _, o := range kids {
 			sum += o.points
 			gaps = append(gaps, o.gaps...)
@@ -362,7 +465,7 @@ func (n *node) eval(c *ectx) outcome {
 		pts := min(sum, n.max)
 		st.Points, st.MaxPoints = ptr(pts), n.max
 		if sum > n.max {
-			st.Note = joinNote(fmt.Sprintf("%s points capped at %s", fmtNum(sum), fmtNum(n.max)), n.c.Note)
+			st.setNote(joinText(biF("%s points capped at %s", []any{fmtNum(sum), fmtNum(n.max)}, "合计 %s 分，按上限 %s 分计", []any{fmtNum(sum), fmtNum(n.max)}), critNote(n.c)))
 		}
 		if pts >= n.max {
 			gaps = nil
@@ -420,33 +523,38 @@ var opNeg = map[string]string{">=": "<", ">": "≤", "<=": ">", "<": "≥", "=="
 
 func (n *node) evalThreshold(c *ectx, st Step) outcome {
 	t := n.value
-	var byNote string
+	title := critTitle(n.c)
+	var byNote Text
 	if n.byM != nil {
 		bv, bnote, ok := n.byM.fn(c)
 		if !ok {
 			st.Pass = ptr(false)
-			st.Note = joinNote(bnote, n.c.Note)
-			return outcome{step: st, gaps: []string{fmt.Sprintf("%s: %s", n.c.Title, bnote)}}
+			st.setNote(joinText(bnote, critNote(n.c)))
+			return outcome{step: st, gaps: []Text{titled(title, bnote)}}
 		}
 		b := matchBand(n.by, bv)
+		bval := value(n.byM.unit, bv)
 		if b < 0 {
 			st.Pass = ptr(false)
-			return outcome{step: st, gaps: []string{fmt.Sprintf("%s: no band for %s %s", n.c.Title, n.byM.name, formatValue(n.byM.unit, bv))}}
+			return outcome{step: st, gaps: []Text{biF("%s: no band for %s %s", []any{title.En, n.byM.name, bval.En}, "%s：%s 不在任何档次内", []any{title.Zh, bval.Zh})}}
 		}
 		t = n.by[b].value
-		byNote = fmt.Sprintf("threshold for %s %s", n.byM.desc, formatValue(n.byM.unit, bv))
+		byNote = biF("threshold for %s %s", []any{n.byM.desc, bval.En}, "按 %s 对应的档次确定要求", []any{bval.Zh})
 	}
 	v, note, ok := n.m.fn(c)
-	st.Note = joinNote(note, byNote, n.c.Note)
-	st.Threshold = opSym[n.op] + " " + formatValue(n.m.unit, t)
+	st.setNote(joinText(note, byNote, critNote(n.c)))
+	tv := value(n.m.unit, t)
+	st.setThreshold(bi(opSym[n.op]+" "+tv.En, requireZh(n.op, n.m.unit, tv.Zh)))
 	if n.m.unit == UnitBool {
-		st.Threshold = "= " + formatValue(UnitBool, b2f(compare(1, n.op, t)))
+		st.setThreshold(catText(same("= "), value(UnitBool, b2f(compare(1, n.op, t)))))
 	}
 	if !ok {
 		st.Pass = ptr(false)
-		return outcome{step: st, gaps: []string{fmt.Sprintf("%s: missing data: %s", n.c.Title, note)}}
+		return outcome{step: st, gaps: []Text{biF("%s: missing data: %s", []any{title.En, note.En}, "%s：缺少数据（%s）", []any{title.Zh, note.Zh})}}
 	}
-	st.Value, st.Display = ptr(round6(v)), formatValue(n.m.unit, v)
+	disp := value(n.m.unit, v)
+	st.Value = ptr(round6(v))
+	st.setDisplay(disp)
 	pass := compare(v, n.op, t)
 	st.Pass = &pass
 	if pass {
@@ -461,14 +569,15 @@ func (n *node) evalThreshold(c *ectx, st Step) outcome {
 			short = relShort(v-t, math.Abs(t))
 		}
 	}
-	g := fmt.Sprintf("%s: %s %s %s", n.c.Title, st.Display, opNeg[n.op], formatValue(n.m.unit, t))
+	g := biF("%s: %s %s %s", []any{title.En, disp.En, opNeg[n.op], tv.En}, "未满足「%s」——当前：%s；要求：%s", []any{title.Zh, disp.Zh, requireZh(n.op, n.m.unit, tv.Zh)})
 	if n.m.unit == UnitBool {
-		g = fmt.Sprintf("%s: %s", n.c.Title, st.Display)
+		g = biF("%s: %s", []any{title.En, disp.En}, "未满足「%s」——当前：%s", []any{title.Zh, disp.Zh})
 	}
 	if n.m.gap != nil {
-		g += ": " + n.m.gap(c, n.op, t, v)
+		h := n.m.gap(c, n.op, t, v)
+		g = bi(g.En+": "+h.En, g.Zh+"。"+h.Zh)
 	}
-	return outcome{step: st, gaps: []string{g}, short: short}
+	return outcome{step: st, gaps: []Text{g}, short: short}
 }
 
 // matchBand returns the index of the first band v falls in, or -1.
@@ -497,33 +606,36 @@ func bandHolds(b cband, v float64) bool {
 
 func (n *node) evalBands(c *ectx, st Step) outcome {
 	st.MaxPoints = n.max
+	title := critTitle(n.c)
 	vals := make([]float64, len(n.bands))
-	var notes []string
+	var notes []Text
+	var disp Text
 	hit := -1
 	for i, b := range n.bands {
 		v, note, ok := b.m.fn(c)
 		if !ok {
 			st.Points = ptr(0.0)
-			st.Note = joinNote(note, n.c.Note)
-			return outcome{step: st, gaps: []string{fmt.Sprintf("%s: missing data: %s", n.c.Title, note)}}
+			st.setNote(joinText(note, critNote(n.c)))
+			return outcome{step: st, gaps: []Text{biF("%s: missing data: %s", []any{title.En, note.En}, "%s：缺少数据（%s）", []any{title.Zh, note.Zh})}}
 		}
 		vals[i] = v
 		if i == 0 || b.m != n.bands[i-1].m {
-			if note != "" {
+			if !note.IsZero() {
 				notes = append(notes, note)
 			}
-			if st.Display != "" {
-				st.Display += ", "
+			if !disp.IsZero() {
+				disp = catText(disp, bi(", ", "，"))
 			}
 			if b.m != n.m && n.m != nil || n.m == nil {
-				st.Display += b.m.name + " "
+				disp = catText(disp, metricLabel(b.m))
 			}
-			st.Display += formatValue(b.m.unit, v)
+			disp = catText(disp, value(b.m.unit, v))
 		}
 		if hit < 0 && bandHolds(b, v) {
 			hit = i
 		}
 	}
+	st.setDisplay(disp)
 	if n.m != nil {
 		st.Value = ptr(round6(vals[0]))
 	}
@@ -531,15 +643,16 @@ func (n *node) evalBands(c *ectx, st Step) outcome {
 	if hit >= 0 {
 		b := n.bands[hit]
 		pts = b.points
-		st.Threshold = bandText(b)
+		st.setThreshold(bandText(b))
 		if b.rng != [2]float64{} && b.rng[0] != b.rng[1] {
-			notes = append(notes, fmt.Sprintf("official range %g–%g, scored %g", b.rng[0], b.rng[1], b.points))
+			notes = append(notes, biF("official range %g–%g, scored %g", []any{b.rng[0], b.rng[1], b.points},
+				"文件规定本档 %g–%g 分，按 %g 分计", []any{b.rng[0], b.rng[1], b.points}))
 		}
 	}
 	pts = min(pts, n.max)
 	st.Points = ptr(pts)
-	st.Note = joinNote(append(notes, n.c.Note)...)
-	var gaps []string
+	st.setNote(joinText(append(notes, critNote(n.c))...))
+	var gaps []Text
 	// The gap to the next band up: the nearest band above with more points.
 	from := hit - 1
 	if hit < 0 {
@@ -550,75 +663,69 @@ func (n *node) evalBands(c *ectx, st Step) outcome {
 		if b.points <= pts {
 			continue
 		}
-		if g := bandGap(c, b, vals[i]); g != "" {
-			gaps = []string{fmt.Sprintf("%s: %s; +%s points", n.c.Title, g, fmtNum(min(b.points, n.max)-pts))}
+		if g := bandGap(c, b, vals[i]); !g.IsZero() {
+			add := fmtNum(min(b.points, n.max) - pts)
+			gaps = []Text{biF("%s: %s; +%s points", []any{title.En, g.En, add}, "「%s」%s；可加 %s 分", []any{title.Zh, g.Zh, add})}
 		}
 		break
 	}
 	return outcome{step: st, points: pts, pass: pts > 0, gaps: gaps}
 }
 
-// bandGap says what it takes for value v to reach band b, or "".
-func bandGap(c *ectx, b cband, v float64) string {
+// bandGap says what it takes for value v to reach band b, or a zero Text.
+func bandGap(c *ectx, b cband, v float64) Text {
+	var op string
+	var t float64
 	switch {
 	case b.hasMin && !bandHolds(cband{hasMin: true, min: b.min, minEx: b.minEx}, v):
-		op := ">="
+		op, t = ">=", b.min
 		if b.minEx {
 			op = ">"
 		}
-		s := fmt.Sprintf("%s %s %s", formatValue(b.m.unit, v), opNeg[op], formatValue(b.m.unit, b.min))
-		if b.m.gap != nil {
-			s += ": " + b.m.gap(c, op, b.min, v)
-		}
-		return s
 	case b.hasMax && !bandHolds(cband{hasMax: true, max: b.max, maxEx: b.maxEx}, v):
-		op := "<="
+		op, t = "<=", b.max
 		if b.maxEx {
 			op = "<"
 		}
-		s := fmt.Sprintf("%s %s %s", formatValue(b.m.unit, v), opNeg[op], formatValue(b.m.unit, b.max))
-		if b.m.gap != nil {
-			s += ": " + b.m.gap(c, op, b.max, v)
-		}
-		return s
+	default:
+		return Text{}
 	}
-	return ""
+	vv, tv := value(b.m.unit, v), value(b.m.unit, t)
+	g := biF("%s %s %s", []any{vv.En, opNeg[op], tv.En}, "当前：%s；要求：%s", []any{vv.Zh, requireZh(op, b.m.unit, tv.Zh)})
+	if b.m.gap != nil {
+		h := b.m.gap(c, op, t, v)
+		g = bi(g.En+": "+h.En, g.Zh+"，"+h.Zh)
+	}
+	return g
 }
 
-func bandText(b cband) string {
-	var parts []string
-	name := ""
+func bandText(b cband) Text {
+	var parts []Text
+	var name Text
 	if b.m != nil {
-		name = b.m.name + " "
+		name = metricLabel(b.m)
 	}
 	if b.hasMin {
 		op := "≥"
 		if b.minEx {
 			op = ">"
 		}
-		parts = append(parts, name+op+" "+formatValue(b.m.unit, b.min))
+		parts = append(parts, catText(name, same(op+" "), value(b.m.unit, b.min)))
 	}
 	if b.hasMax {
 		op := "≤"
 		if b.maxEx {
 			op = "<"
 		}
-		parts = append(parts, name+op+" "+formatValue(b.m.unit, b.max))
+		parts = append(parts, catText(name, same(op+" "), value(b.m.unit, b.max)))
 	}
-	if len(parts) == 0 {
-		return "otherwise"
+	switch len(parts) {
+	case 0:
+		return bi("otherwise", "其他情形")
+	case 1:
+		return parts[0]
 	}
-	return strings.Join(parts, " and ")
-}
-
-func joinNote(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, "; ")
+	return bi(parts[0].En+" and "+parts[1].En, parts[0].Zh+" 且 "+parts[1].Zh)
 }
 
 func ptr[T any](v T) *T { return &v }

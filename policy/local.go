@@ -22,8 +22,9 @@ var localFS embed.FS
 type LocalPolicy struct {
 	Name    string   `json:"name"`
 	Title   string   `json:"title"`
-	Example bool     `json:"example,omitempty"` // an illustrative policy, not a real measure
-	Region  string   `json:"region"`            // GB/T 2260 code of the issuing government
+	TitleZh string   `json:"title_zh,omitempty"` // Title in plain Chinese, when Title carries English
+	Example bool     `json:"example,omitempty"`  // an illustrative policy, not a real measure
+	Region  string   `json:"region"`             // GB/T 2260 code of the issuing government
 	Sources []Source `json:"sources,omitempty"`
 	Notes   []string `json:"notes,omitempty"`
 	// The policy applies to as-of dates in [From, Until).
@@ -181,12 +182,12 @@ func (p *LocalPolicy) ActiveOn(d innobridge.Date) bool {
 // (possibly 0) only when e qualifies.
 func EvaluatePolicy(e *innobridge.Indicators, p *LocalPolicy, asOf innobridge.Date) Result {
 	cp := p.compiled
-	res := Result{Rule: p.Name, Version: p.From.String(), Title: p.Title, AsOf: asOf, Trace: []Step{}, Gaps: []string{}}
+	res := Result{Rule: p.Name, Version: p.From.String(), Title: p.Title, TitleZh: p.TitleZh, AsOf: asOf, Trace: []Step{}, Gaps: []string{}}
 	inPeriod := p.ActiveOn(asOf)
-	res.Trace = append(res.Trace, Step{ID: "period", Title: "policy period", Section: "condition", Display: asOf.String(),
-		Threshold: fmt.Sprintf("%s ≤ date < %s", p.From, p.Until), Pass: &inPeriod})
+	res.Trace = append(res.Trace, Step{ID: "period", Title: "policy period", TitleZh: "政策有效期", Section: "condition", Display: asOf.String(),
+		Threshold: fmt.Sprintf("%s ≤ date < %s", p.From, p.Until), ThresholdZh: fmt.Sprintf("%s ≤ 日期 < %s", p.From, p.Until), Pass: &inPeriod})
 	if !inPeriod {
-		res.Gaps = append(res.Gaps, fmt.Sprintf("policy period: %s is outside %s – %s", asOf, p.From, p.Until))
+		res.addGaps(biF("policy period: %s is outside %s – %s", []any{asOf, p.From, p.Until}, "政策有效期：%s 不在 %s 至 %s 之间", []any{asOf, p.From, p.Until}))
 		res.Distance, res.Unmet = 1, 1
 		return res
 	}
@@ -198,7 +199,7 @@ func EvaluatePolicy(e *innobridge.Indicators, p *LocalPolicy, asOf innobridge.Da
 		res.Trace = append(res.Trace, o.step)
 		if !o.pass {
 			ok = false
-			res.Gaps = append(res.Gaps, o.gaps...)
+			res.addGaps(o.gaps...)
 			res.Distance += o.shortfall()
 			res.Unmet++
 		}
@@ -210,7 +211,7 @@ func EvaluatePolicy(e *innobridge.Indicators, p *LocalPolicy, asOf innobridge.Da
 	amount, st, found := cp.benefit(c)
 	res.Trace = append(res.Trace, st)
 	if !found {
-		res.Gaps = append(res.Gaps, "no benefit case applies")
+		res.addGaps(bi("no benefit case applies", "不符合任何一档补助情形"))
 		res.Distance, res.Unmet = 1, 1
 		return res
 	}
@@ -220,7 +221,7 @@ func EvaluatePolicy(e *innobridge.Indicators, p *LocalPolicy, asOf innobridge.Da
 
 // benefit applies the first matching case.
 func (cp *compiledPolicy) benefit(c *ectx) (int64, Step, bool) {
-	st := Step{ID: "benefit", Title: "benefit", Section: "benefit"}
+	st := Step{ID: "benefit", Title: "benefit", TitleZh: "补助金额", Section: "benefit"}
 	for _, bc := range cp.cases {
 		if bc.when != nil {
 			o := bc.when.eval(c)
@@ -230,37 +231,41 @@ func (cp *compiledPolicy) benefit(c *ectx) (int64, Step, bool) {
 			st.Steps = append(st.Steps, o.step)
 		}
 		st.Title = "benefit: " + bc.Title
+		st.TitleZh = "补助金额：" + bc.Title
 		amount := float64(bc.Fixed)
-		formula := ""
+		var formula Text
 		if bc.Fixed != 0 {
-			formula = yuan(bc.Fixed)
+			formula = money(bc.Fixed)
 		}
 		if bc.m != nil {
 			v, note, ok := bc.m.fn(c)
 			if !ok {
-				st.Note = "missing data: " + note
+				st.setNote(biF("missing data: %s", []any{note.En}, "缺少数据（%s）", []any{note.Zh}))
 				return 0, st, false
 			}
 			add := bc.Rate * max(v, 0)
 			amount += add
-			if formula != "" {
-				formula += " + "
+			if !formula.IsZero() {
+				formula = catText(formula, same(" + "))
 			}
-			formula += fmt.Sprintf("%g × %s %s", bc.Rate, bc.m.name, formatValue(bc.m.unit, v))
-			if note != "" {
-				formula += " (" + note + ")"
+			vv := value(bc.m.unit, v)
+			formula = catText(formula, biF("%g × %s %s", []any{bc.Rate, bc.m.name, vv.En}, "%g × %s%s", []any{bc.Rate, metricLabel(bc.m).Zh, vv.Zh}))
+			if !note.IsZero() {
+				formula = catText(formula, bi(" ("+note.En+")", "（"+note.Zh+"）"))
 			}
 		}
 		a := int64(math.Floor(amount + 1e-6))
 		if bc.Cap > 0 && a > bc.Cap {
-			formula += fmt.Sprintf(" = %s, capped at %s", yuan(a), yuan(bc.Cap))
+			formula = catText(formula, biF(" = %s, capped at %s", []any{yuan(a), yuan(bc.Cap)}, " = %s，按上限 %s 计", []any{wanI(a), wanI(bc.Cap)}))
 			a = bc.Cap
 		}
 		if a < bc.Min {
-			formula += fmt.Sprintf(" = %s, below the minimum %s: nothing paid", yuan(a), yuan(bc.Min))
+			formula = catText(formula, biF(" = %s, below the minimum %s: nothing paid", []any{yuan(a), yuan(bc.Min)}, " = %s，低于起付额 %s：不予补助", []any{wanI(a), wanI(bc.Min)}))
 			a = 0
 		}
-		st.Value, st.Display, st.Note = ptr(float64(a)), yuan(a), formula
+		st.Value = ptr(float64(a))
+		st.setDisplay(money(a))
+		st.setNote(formula)
 		return a, st, true
 	}
 	return 0, st, false

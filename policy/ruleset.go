@@ -25,6 +25,8 @@ type RuleSet struct {
 	Name    string `json:"name"`    // "tech_sme", "hightech", …
 	Version string `json:"version"` // "2017", "2022", "2026"
 	Title   string `json:"title"`
+	// TitleZh is Title in plain Chinese, when Title carries an English gloss.
+	TitleZh string `json:"title_zh,omitempty"`
 	// EffectiveFrom is the first day the version applies; EffectiveUntil,
 	// when set, is the first day it no longer applies.
 	EffectiveFrom  innobridge.Date  `json:"effective_from"`
@@ -48,6 +50,7 @@ type RuleSet struct {
 type Source struct {
 	ID         string `json:"id"` // document number, e.g. 国科发政〔2017〕115号
 	Title      string `json:"title"`
+	TitleZh    string `json:"title_zh,omitempty"` // Title in plain Chinese, when Title carries English
 	URL        string `json:"url,omitempty"`
 	Confidence string `json:"confidence,omitempty"` // high, medium, low
 }
@@ -101,6 +104,10 @@ type Criterion struct {
 	Manual     bool         `json:"manual,omitempty"`
 	Note       string       `json:"note,omitempty"`
 	Confidence string       `json:"confidence,omitempty"`
+	// TitleZh and NoteZh are Title and Note in plain Chinese, for the
+	// pages, when those carry English.
+	TitleZh string `json:"title_zh,omitempty"`
+	NoteZh  string `json:"note_zh,omitempty"`
 }
 
 // Band is one band of a banded criterion or of a ValueBy. Min is inclusive
