@@ -620,10 +620,14 @@ type payeeView struct {
 	ID, Name, Amount string
 }
 
-func newPolicyListViews(list *service.PolicyList) []policyListView {
+func newPolicyListViews(list *service.PolicyList, lang string) []policyListView {
 	var out []policyListView
 	for _, run := range list.Runs {
-		v := policyListView{Name: run.Policy, Title: run.Title, Period: run.From.String() + " – " + run.Until.String(),
+		title := run.Title
+		if lang != "en" && run.TitleZh != "" {
+			title = run.TitleZh
+		}
+		v := policyListView{Name: run.Policy, Title: title, Period: run.From.String() + " – " + run.Until.String(),
 			Budget: wanText(run.Budget), Total: wanText(run.Total), Active: run.Active, OverBudget: run.OverBudget,
 			Example: run.Example, Count: run.Count}
 		if run.OverBudget {
@@ -663,7 +667,7 @@ func (s *Server) handlePolicies(w http.ResponseWriter, r *http.Request) error {
 	case "csv", "xlsx":
 		return s.writeTable(w, format, policyTable(list))
 	}
-	p := &policiesPage{AsOf: list.AsOf.String(), Policies: newPolicyListViews(list)}
+	p := &policiesPage{AsOf: list.AsOf.String(), Policies: newPolicyListViews(list, state(r).lang)}
 	p.Notified, _ = strconv.Atoi(r.URL.Query().Get("notified"))
 	p.Nav = "policies"
 	s.render(w, r, http.StatusOK, "policies", p)

@@ -284,6 +284,7 @@ type Payee struct {
 type PolicyRun struct {
 	Policy     string  `json:"policy"`
 	Title      string  `json:"title"`
+	TitleZh    string  `json:"title_zh,omitempty"` // Title in plain Chinese, when Title carries English
 	Example    bool    `json:"example,omitempty"`
 	Qualifying []Payee `json:"qualifying"`
 	Count      int     `json:"count"`
@@ -306,7 +307,7 @@ type RunOptions struct {
 func RunPolicies(ents []*innobridge.Indicators, policies []*LocalPolicy, asOf innobridge.Date, opt RunOptions) []PolicyRun {
 	runs := make([]PolicyRun, len(policies))
 	for i, p := range policies {
-		runs[i] = PolicyRun{Policy: p.Name, Title: p.Title, Example: p.Example, Budget: p.Budget, Qualifying: []Payee{}, ProRata: 1}
+		runs[i] = PolicyRun{Policy: p.Name, Title: p.Title, TitleZh: p.TitleZh, Example: p.Example, Budget: p.Budget, Qualifying: []Payee{}, ProRata: 1}
 	}
 	// Enterprises are evaluated on all CPUs; each keeps its own payees, which
 	// are then merged in the enterprises' order.
