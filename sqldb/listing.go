@@ -157,6 +157,9 @@ func (s *Store) listingQuery(t table, sel, modeCol string, f innobridge.ListingF
 	q.order = recent
 	if len(terms) > 0 {
 		fts := s.d.Search(t.name, terms)
+		if fts.From != "" {
+			q.from = fts.From
+		}
 		if fts.Join != "" {
 			q.from += " " + fts.Join
 		}

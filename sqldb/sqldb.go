@@ -53,7 +53,11 @@ type Dialect struct {
 
 // Search is a dialect's full-text restriction of one query.
 type Search struct {
-	Join      string // joined after the listing table, may be ""
+	Join string // joined after the listing table, may be ""
+	// From, if set, replaces the FROM clause; it must name the listing
+	// table "t". SQLite puts its full-text table first with CROSS JOIN,
+	// so the matches drive the query and the count.
+	From      string
 	Where     string // a condition on the joined tables
 	WhereArgs []any
 	Rank      string // ORDER BY expression, best first

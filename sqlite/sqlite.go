@@ -120,8 +120,12 @@ func Open(ctx context.Context, path string, opts Options) (_ *DB, err error) {
 
 // pragmas configure every connection: busy_timeout first, so that the
 // others wait for a lock instead of failing, then WAL, foreign keys and
-// the synchronous level WAL makes safe.
-var pragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(ON)", "synchronous(NORMAL)"}
+// the synchronous level WAL makes safe. Reads go through a shared memory
+// map of up to 1 GiB of the file (pages come from the OS cache without a
+// read call each) and a 32 MiB page cache per connection: with the
+// defaults, a search over 100k listings spent most of its time in pread.
+var pragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(ON)", "synchronous(NORMAL)",
+	"mmap_size(1073741824)", "cache_size(-32768)"}
 
 // dsn returns the driver's DSN for path with the pragmas.
 func dsn(path string, pragmas ...string) string {
@@ -171,9 +175,13 @@ var Dialect = sqldb.Dialect{
 // a window function, and page queries carry COUNT(*) OVER().
 func search(table string, terms []string) sqldb.Search {
 	fts := table + "_fts"
+	// CROSS JOIN keeps the full-text table the outer loop: otherwise the
+	// planner may walk every listing of a status and probe the full-text
+	// index row by row, which made the count of a search with a field
+	// filter about 6× slower on 100k listings.
 	return sqldb.Search{
-		Join:      "JOIN " + fts + " ON " + fts + ".rowid = t.id",
-		Where:     fts + " MATCH ?",
+		From:      fts + " CROSS JOIN " + table + " t",
+		Where:     fts + ".rowid = t.id AND " + fts + " MATCH ?",
 		WhereArgs: []any{MatchQuery(terms)},
 		Rank:      fts + ".rank",
 	}
