@@ -65,15 +65,15 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Out == nil {
 		m.Out = io.Discard
 	}
+	// The query segmenter's dictionary loads beside the store and the
+	// index; only the first search waits for it if it is not yet done.
+	analyzer := zh.MustDefault()
+	analyzer.Preload()
 	st, err := openStore(ctx, m.DSN, schemaCurrent)
 	if err != nil {
 		return err
 	}
 	m.Store = st
-	analyzer, err := zh.Default()
-	if err != nil {
-		return fmt.Errorf("loading the Chinese dictionary: %w", err)
-	}
 	m.Service = service.New(st, analyzer, m.Logger)
 	m.Service.Mailer = m.Mailer
 	if m.Demo {
