@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/innobridge/innobridge"
@@ -42,6 +43,10 @@ func (s *Matching) TrackMatch(ctx context.Context, demandExt, achExt string, upd
 		next = *list[0]
 	}
 	if upd.Status != nil {
+		disclosing := slices.Contains(DisclosingStatuses, *upd.Status) && !slices.Contains(DisclosingStatuses, next.Status)
+		if disclosing && d.Confidentiality != innobridge.ConfPublic && !u.IsStaff() && !ownsOrg(u, d.OwnerOrgID) {
+			return nil, innobridge.Errorf(innobridge.EFORBIDDEN, "保密需求进入洽谈后对方可阅读需求全文，只能由需求方或工作人员推进 (only the demand's owner or staff take a confidential demand into negotiation: it discloses the full text to the other party)")
+		}
 		next.Status = *upd.Status
 	}
 	if upd.Reason != nil {

@@ -246,10 +246,20 @@ func (s *Service) FindDemandByID(ctx context.Context, id int64) (*innobridge.Dem
 		return nil, notFound
 	}
 	full := u.IsStaff() || ownsOrg(u, d.OwnerOrgID)
+	party := false
+	if !full && d.Confidentiality != innobridge.ConfPublic {
+		if party, err = s.matchedParty(ctx, u, d); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case d.Confidentiality == innobridge.ConfPublic:
 	case full:
 		if err := s.audit(ctx, "view_confidential", "demand", d.ExternalID, string(d.Confidentiality)); err != nil {
+			return nil, err
+		}
+	case party:
+		if err := s.audit(ctx, "view_confidential", "demand", d.ExternalID, string(d.Confidentiality)+", matched party"); err != nil {
 			return nil, err
 		}
 	case d.Confidentiality == innobridge.ConfTeaser:
@@ -262,6 +272,36 @@ func (s *Service) FindDemandByID(ctx context.Context, id int64) (*innobridge.Dem
 		return nil, notFound
 	}
 	return d, nil
+}
+
+// DisclosingStatuses are the states of a tracked pair in which the
+// achievement's organisation reads a confidential demand in full: the
+// demand's owner (or staff) has taken the pair into negotiation.
+var DisclosingStatuses = []innobridge.MatchStatus{innobridge.MatchNegotiating, innobridge.MatchSigned}
+
+// matchedParty reports whether u belongs to the organisation of an
+// achievement paired with d in a disclosing state.
+func (s *Service) matchedParty(ctx context.Context, u *innobridge.User, d *innobridge.Demand) (bool, error) {
+	if u == nil || u.OrgID == 0 {
+		return false, nil
+	}
+	pairs, _, err := s.Store.FindMatches(ctx, innobridge.MatchFilter{DemandIDs: []int64{d.ID}, Statuses: DisclosingStatuses})
+	if err != nil {
+		return false, err
+	}
+	for _, m := range pairs {
+		a, err := s.Store.FindAchievementByID(ctx, m.AchievementID)
+		if innobridge.ErrorCode(err) == innobridge.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if a.OwnerOrgID == u.OrgID {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // FindDemandByExternalID is FindDemandByID by external id.

@@ -222,8 +222,14 @@ func TestTrackMatch(t *testing.T) {
 		wantCode(t, err, innobridge.EINVALID)
 	})
 	t.Run("OK", func(t *testing.T) {
-		for _, st := range []innobridge.MatchStatus{innobridge.MatchContacted, innobridge.MatchNegotiating} {
-			got, err := m.TrackMatch(as(f.otherMember), "dem-teaser", arsenic.ExternalID, innobridge.MatchUpdate{Status: status(st)})
+		// The achievement's side makes contact; the confidential demand's
+		// owner takes it into negotiation.
+		for _, step := range []struct {
+			by *innobridge.User
+			st innobridge.MatchStatus
+		}{{f.otherMember, innobridge.MatchContacted}, {f.entMember, innobridge.MatchNegotiating}} {
+			st := step.st
+			got, err := m.TrackMatch(as(step.by), "dem-teaser", arsenic.ExternalID, innobridge.MatchUpdate{Status: status(st)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -363,5 +369,60 @@ func TestMatchingLeavesOutOwnListings(t *testing.T) {
 	}
 	if ids := recIDs(recs); has(ids, "dem-pub") {
 		t.Errorf("demands for ach-own = %v: the owner's own dem-pub is recommended", ids)
+	}
+}
+
+// A confidential demand opens in full to the organisation of a paired
+// achievement once the demand's owner takes the pair into negotiation, and
+// to nobody else; the achievement's side cannot take that step itself.
+func TestConfidentialDemandOpensToNegotiatingParty(t *testing.T) {
+	f, m, arsenic := newMatching(t) // arsenic belongs to otherMember's organisation
+	status := func(s innobridge.MatchStatus) innobridge.MatchUpdate { return innobridge.MatchUpdate{Status: &s} }
+	read := func(u *innobridge.User, id int64) (*innobridge.Demand, error) {
+		t.Helper()
+		return f.svc.FindDemandByID(as(u), id)
+	}
+	for _, d := range []*innobridge.Demand{f.demTeaser, f.demPrivate} {
+		t.Run(d.ExternalID, func(t *testing.T) {
+			secret := d.Description
+			if got, err := read(f.otherMember, d.ID); err == nil && got.Description == secret {
+				t.Fatal("the other organisation reads the full text before any match")
+			}
+			// A private demand does not exist for the other side at all;
+			// a teaser demand may be tracked by it, but not into negotiation.
+			want, contactor := innobridge.EFORBIDDEN, f.otherMember
+			if d.Confidentiality == innobridge.ConfPrivate {
+				want, contactor = innobridge.ENOTFOUND, f.entMember
+			}
+			_, err := m.TrackMatch(as(f.otherMember), d.ExternalID, arsenic.ExternalID, status(innobridge.MatchNegotiating))
+			wantCode(t, err, want)
+			if _, err := m.TrackMatch(as(contactor), d.ExternalID, arsenic.ExternalID, status(innobridge.MatchContacted)); err != nil {
+				t.Fatalf("marking the pair contacted: %v", err)
+			}
+			if got, err := read(f.otherMember, d.ID); err == nil && got.Description == secret {
+				t.Fatal("a contacted pair discloses the full text")
+			}
+			if _, err := m.TrackMatch(as(f.entMember), d.ExternalID, arsenic.ExternalID, status(innobridge.MatchNegotiating)); err != nil {
+				t.Fatalf("the demand's owner takes the pair into negotiation: %v", err)
+			}
+			got, err := read(f.otherMember, d.ID)
+			if err != nil || got.Description != secret {
+				t.Fatalf("the negotiating party reads %+v, %v; want the full text", got, err)
+			}
+			if got, err := read(f.uniMember, d.ID); err == nil && got.Description == secret {
+				t.Error("a third organisation reads the full text")
+			}
+			entries, _, err := f.svc.FindAudit(as(f.staff), innobridge.AuditFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, e := range entries {
+				found = found || (e.Action == "view_confidential" && e.EntityID == d.ExternalID && e.UserID == f.otherMember.ID && strings.Contains(string(e.Detail), "matched party"))
+			}
+			if !found {
+				t.Error("the negotiating party's view is not in the audit log")
+			}
+		})
 	}
 }
