@@ -10,7 +10,9 @@
 // (document-to-document relatedness, pseudo-relevance feedback from one
 // document), weighted more when the query states no keywords; structured
 // criteria (field, TRL, modes, price, region) adjust the score when both
-// sides state them. Everything is learned from the listings indexed at run
+// sides state them. A concept space trained at index time on the listings
+// (concept.go, up to Params.ConceptMax listings) reranks the best results of
+// a query without keywords. Everything is learned from the listings indexed at run
 // time; no statistics are built in. Segmented-word phrases (package zh, gse)
 // can be weighted with Params.SegPhrase; on the dev set they did not help,
 // so by default the dictionary is not loaded.
@@ -55,6 +57,16 @@ type Params struct {
 	// thousands of listings costs much and tells little.
 	MaxPostings int
 	Structured  float64 // weight of structured fit
+	// Concept weights the cosine, in the concept space trained on the
+	// indexed listings (concept.go), between a listing and the centroid of
+	// the best first-stage matches, added to the score of the ConceptDepth
+	// best first-stage results of a query without keywords. Negative
+	// disables the concept space (and its training).
+	Concept      float64
+	ConceptDepth int
+	// ConceptMax: the concept space is trained only on an index of at most
+	// this many listings (training costs time and memory in proportion).
+	ConceptMax int
 }
 
 // DefaultParams are the tuned defaults.
@@ -62,6 +74,7 @@ var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5,
 	Bigram: 1, Word: 1, Phrase: 1,
 	Expand: 40, Related: 2, RelatedKW: -1, MaxDF: 0.1, MaxPostings: 30000, Structured: 0.1,
+	Concept: 0.3, ConceptDepth: 50, ConceptMax: 50000,
 }
 
 func (p Params) withDefaults() Params {
@@ -87,6 +100,13 @@ func (p Params) withDefaults() Params {
 	}
 	if p.Expand == 0 {
 		p.Expand = d.Expand
+	}
+	set(&p.Concept, d.Concept)
+	if p.ConceptDepth == 0 {
+		p.ConceptDepth = d.ConceptDepth
+	}
+	if p.ConceptMax == 0 {
+		p.ConceptMax = d.ConceptMax
 	}
 	return p
 }
@@ -338,7 +358,35 @@ func (ix *Index) add(ctx context.Context, s *side, items []item, gone []string) 
 		j.res = nil
 		<-ahead
 	}
+	ix.retrainConcept(s)
 	return nil
+}
+
+// retrainConcept trains the concept space of s again when the index has
+// grown by more than a tenth since it was last trained (or drops it when
+// the index is beyond ConceptMax).
+func (ix *Index) retrainConcept(s *side) {
+	p := ix.p
+	ix.mu.RLock()
+	n := len(s.docs)
+	stale := p.Concept > 0 && (s.cpt == nil || n > s.cpt.n+s.cpt.n/10)
+	if !stale || s.nAlive > p.ConceptMax || s.nAlive < 2 {
+		ix.mu.RUnlock()
+		if s.nAlive > p.ConceptMax && s.cpt != nil {
+			ix.mu.Lock()
+			s.cpt = nil
+			ix.mu.Unlock()
+		}
+		return
+	}
+	maxDF := max(min(int(p.MaxDF*float64(s.nAlive)), p.MaxPostings), 2)
+	c := trainConcept(s, maxDF, ix.opts.Workers)
+	ix.mu.RUnlock()
+	ix.mu.Lock()
+	if len(s.docs) >= c.n {
+		s.cpt = c
+	}
+	ix.mu.Unlock()
 }
 
 // plist is a posting list: document ids as ascending varint gaps, and one
@@ -381,6 +429,7 @@ type side struct {
 	normH, normB []float32
 	avgH, avgB   float64
 	dead         int
+	cpt          *concept // concept space; nil until trained
 }
 
 func newSide() *side {

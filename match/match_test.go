@@ -56,7 +56,7 @@ func TestSearch(t *testing.T) {
 			t.Errorf("Why.Matched = %q, want the keyword 锂电池回收", rs[0].Why.Matched)
 		}
 		p := rs[0].Why.Parts
-		if sum := p.Lexical + p.Phrase + p.Related + p.Structured; sum-rs[0].Score > 1e-3 || rs[0].Score-sum > 1e-3 {
+		if sum := p.Lexical + p.Phrase + p.Related + p.Concept + p.Structured; sum-rs[0].Score > 1e-3 || rs[0].Score-sum > 1e-3 {
 			t.Errorf("parts sum to %v, score is %v", sum, rs[0].Score)
 		}
 	})
@@ -184,4 +184,41 @@ func mustRead[T any](tb testing.TB, name string, read func(io.Reader) ([]T, erro
 		tb.Fatal(err)
 	}
 	return v
+}
+
+func TestConcept(t *testing.T) {
+	ix := mustIndex(t,
+		achievement("a1", "锂电池正极材料回收利用技术", "采用湿法冶金从废旧锂电池中回收钴、镍和锂，回收率高于95%。"),
+		achievement("a2", "光伏组件自动清洗机器人", "适用于大型光伏电站的无水清洗机器人，降低运维成本。"),
+		achievement("a3", "废旧动力电池梯次利用系统", "对退役锂电池进行检测分选，用于储能系统。"),
+		achievement("a4", "锂电池储能电站", "退役锂电池梯次利用于储能电站，回收钴和镍。"),
+	)
+	c := ix.ach.cpt
+	if c == nil || c.n != 4 {
+		t.Fatalf("concept space not trained on the 4 listings: %+v", c)
+	}
+	if !normalize(slices.Clone(c.at(0))) {
+		t.Errorf("a1 has no concept vector")
+	}
+	d := &innobridge.Demand{}
+	d.ExternalID, d.Title = "d1", "废旧锂电池回收"
+	rs, err := ix.Search(context.Background(), d, 4)
+	if err != nil || len(rs) == 0 {
+		t.Fatal(rs, err)
+	}
+	for _, r := range rs {
+		p := r.Why.Parts
+		if sum := p.Lexical + p.Phrase + p.Related + p.Concept + p.Structured; sum-r.Score > 1e-3 || r.Score-sum > 1e-3 {
+			t.Errorf("%s: parts sum to %v, score is %v", r.ID, sum, r.Score)
+		}
+	}
+	// Growth by more than a tenth retrains.
+	if err := ix.AddAchievements(context.Background(), []*innobridge.Achievement{
+		achievement("a5", "光伏电站运维", "光伏组件清洗与巡检。"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if ix.ach.cpt == nil || ix.ach.cpt.n != 5 {
+		t.Errorf("concept space not retrained after growth")
+	}
 }

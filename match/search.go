@@ -48,6 +48,7 @@ type Parts struct {
 	Lexical    float64 `json:"lexical"`    // n-gram BM25F, relative to the best match
 	Phrase     float64 `json:"phrase"`     // whole phrases and domain terms, relative
 	Related    float64 `json:"related"`    // similarity to the best match
+	Concept    float64 `json:"concept"`    // closeness to the best matches in the concept space
 	Structured float64 `json:"structured"` // field, TRL, mode, price, region
 }
 
@@ -87,6 +88,7 @@ type accumulator struct {
 	s1      []float32 // lexical
 	sp      []float32 // phrase
 	s2      []float32 // related
+	sc      []float32 // concept
 	mask    []uint64  // query terms present
 	hmask   []uint64  // query terms present in the head
 	emask   []uint64  // expansion terms present
@@ -106,6 +108,7 @@ func getAcc(n int) *accumulator {
 		a.s1 = make([]float32, n)
 		a.sp = make([]float32, n)
 		a.s2 = make([]float32, n)
+		a.sc = make([]float32, n)
 		a.mask = make([]uint64, n)
 		a.hmask = make([]uint64, n)
 		a.emask = make([]uint64, n)
@@ -123,7 +126,7 @@ func getAcc(n int) *accumulator {
 func (a *accumulator) touch(d uint32) {
 	if a.stamp[d] != a.gen {
 		a.stamp[d] = a.gen
-		a.s1[d], a.sp[d], a.s2[d] = 0, 0, 0
+		a.s1[d], a.sp[d], a.s2[d], a.sc[d] = 0, 0, 0, 0
 		a.mask[d], a.hmask[d], a.emask[d] = 0, 0, 0
 		a.touched = append(a.touched, d)
 	}
@@ -434,9 +437,50 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		inv2 = float32(p.Related) / max2
 	}
 	h := topK{k: k}
-	for _, d := range acc.touched {
-		f := (acc.s1[d]+acc.sp[d])*inv1 + acc.s2[d]*inv2
-		h.push(d, f)
+	var cv []float32
+	if p.Concept > 0 && len(q.keywords) == 0 {
+		cv = s.cpt.at(best)
+	}
+	if cv == nil {
+		for _, d := range acc.touched {
+			h.push(d, (acc.s1[d]+acc.sp[d])*inv1+acc.s2[d]*inv2)
+		}
+	} else {
+		// Second stage: the ConceptDepth best by the lexical score, plus
+		// their closeness in the concept space to the best matches.
+		pre := topK{k: max(k, p.ConceptDepth)}
+		for _, d := range acc.touched {
+			pre.push(d, (acc.s1[d]+acc.sp[d])*inv1+acc.s2[d]*inv2)
+		}
+		wc := float32(p.Concept)
+		// The query's concept: the centroid of the best few first-stage
+		// matches, weighted by score (their shared subject, less the
+		// idiosyncrasies of any one of them).
+		top := pre.sorted()
+		cen := make([]float32, conceptDim)
+		for _, d := range top[:min(conceptCentroid, len(top))] {
+			if v := s.cpt.at(d); v != nil {
+				f := (acc.s1[d]+acc.sp[d])*inv1 + acc.s2[d]*inv2
+				for i := range cen {
+					cen[i] += f * v[i]
+				}
+			}
+		}
+		if normalize(cen) {
+			cv = cen
+		}
+		for i, d := range pre.d {
+			f := pre.s[i]
+			if v := s.cpt.at(d); v != nil {
+				c := dot(cv, v)
+				if d == best { // the concept reorders the others, not the best match
+					c = 1
+				}
+				acc.sc[d] = wc * c
+				f += wc * c
+			}
+			h.push(d, f)
+		}
 	}
 	ids := h.sorted()
 	res := make([]Result, 0, len(ids))
@@ -455,6 +499,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			Lexical:    float64(acc.s1[d] * inv1),
 			Phrase:     float64(acc.sp[d] * inv1),
 			Related:    float64(acc.s2[d] * inv2),
+			Concept:    float64(acc.sc[d]),
 			Structured: p.Structured * fscore,
 		}}
 		w.Matched = ix.matched(qText, acc, d, phs)
@@ -465,7 +510,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			}
 			w.Related = ix.related(aText, acc.emask[d], w.Matched)
 		}
-		score := w.Parts.Lexical + w.Parts.Phrase + w.Parts.Related + w.Parts.Structured
+		score := w.Parts.Lexical + w.Parts.Phrase + w.Parts.Related + w.Parts.Concept + w.Parts.Structured
 		res = append(res, Result{ID: it.ext, Score: math.Round(score*1e4) / 1e4, Why: w})
 	}
 	// Structured fit may reorder within the top k.
@@ -750,4 +795,20 @@ func (h *topK) sorted() []uint32 {
 		out[i] = h.d[x]
 	}
 	return out
+}
+
+// normalize scales v to unit length; false if v is zero.
+func normalize(v []float32) bool {
+	var nn float32
+	for _, x := range v {
+		nn += x * x
+	}
+	if nn == 0 {
+		return false
+	}
+	f := 1 / float32(math.Sqrt(float64(nn)))
+	for i := range v {
+		v[i] *= f
+	}
+	return true
 }

@@ -45,11 +45,17 @@ type engine interface {
 }
 
 type ourEngine struct {
+	name string
 	opts match.Options
 	ix   *match.Index
 }
 
-func (e *ourEngine) Name() string { return "innobridge" }
+func (e *ourEngine) Name() string {
+	if e.name != "" {
+		return e.name
+	}
+	return "innobridge"
+}
 
 func (e *ourEngine) Build(as []*innobridge.Achievement) error {
 	e.ix = match.New(e.opts)
@@ -88,6 +94,8 @@ func main() {
 		rel     = flag.Float64("rel", 0, "related weight")
 		relkw   = flag.Float64("relkw", 0, "related weight for queries with keywords")
 		maxdf   = flag.Float64("maxdf", 0, "max df share")
+		concept = flag.Float64("concept", 0, "concept-space weight (<0 off)")
+		cdepth  = flag.Int("cdepth", 0, "concept rerank depth")
 		noseg   = flag.Bool("noseg", false, "no gse segmentation of queries")
 		cpuProf = flag.String("cpuprofile", "", "write a CPU profile to this file")
 		e2e     = flag.Bool("e2e", true, "also time innobridge match --corpus end to end against Bleve build+query, top 10")
@@ -105,12 +113,17 @@ func main() {
 		return
 	}
 	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw,
-		Bigram: *wbi, Phrase: *wph, SegPhrase: *wseg, Expand: *exp, Related: *rel, RelatedKW: *relkw, MaxDF: *maxdf}}
+		Bigram: *wbi, Phrase: *wph, SegPhrase: *wseg, Expand: *exp, Related: *rel, RelatedKW: *relkw, MaxDF: *maxdf,
+		Concept: *concept, ConceptDepth: *cdepth}}
 	var es []engine
 	for _, name := range strings.Split(*engines, ",") {
 		switch name {
 		case "innobridge":
 			es = append(es, &ourEngine{opts: opts})
+		case "innobridge-noconcept": // the same without the concept space, for a paired test
+			o := opts
+			o.Params.Concept = -1
+			es = append(es, &ourEngine{name: name, opts: o})
 		case "bleve-cjk":
 			es = append(es, &bleveEngine{name: name, an: "cjk"})
 		case "bleve-gse":
