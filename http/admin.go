@@ -343,6 +343,9 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("读取上传文件失败 (reading the upload failed: %v)", err)
 	}
 	n, err := s.opts.Import(r.Context(), kind, hdr.Filename, data)
+	if aerr := s.svc.RecordImport(r.Context(), kind, hdr.Filename, n, err); aerr != nil {
+		return aerr
+	}
 	if err != nil {
 		if innobridge.ErrorCode(err) == innobridge.EINTERNAL {
 			return err

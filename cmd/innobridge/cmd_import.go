@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/innobridge/innobridge/importer"
+	"github.com/innobridge/innobridge/service"
 	"github.com/innobridge/innobridge/zh"
 )
 
@@ -68,6 +71,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	start := time.Now()
 	rep, err := importer.ImportFile(ctx, st, kind, fs.Arg(0), opts)
+	// The audit log records the operator's import too, stored or not.
+	svc := service.New(st, analyzer, slog.New(slog.NewTextHandler(stderr, nil)))
+	if aerr := svc.RecordImport(ctx, string(kind), filepath.Base(fs.Arg(0)), rep.Records, err); aerr != nil && err == nil {
+		return aerr
+	}
 	if err != nil {
 		return err
 	}

@@ -228,6 +228,25 @@ func TestImportCommand(t *testing.T) {
 	if n := count(); n != 2 {
 		t.Errorf("after a second rejected file the store holds %d organisations, want 2", n)
 	}
+	// Every import, stored or rejected, is in the audit log.
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "import.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	entries, _, err := db.FindAudit(context.Background(), innobridge.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := map[string]int{}
+	for _, e := range entries {
+		if e.Entity == "organizations" {
+			actions[e.Action]++
+		}
+	}
+	if actions["import"] != 1 || actions["import_rejected"] != 2 {
+		t.Errorf("audit entries of imports = %v, want 1 import and 2 import_rejected", actions)
+	}
 }
 
 func TestUnknownDSN(t *testing.T) {
