@@ -102,6 +102,13 @@ type UserStore interface {
 	// CreateUser sets u.ID and times; ECONFLICT on a duplicate username.
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
+	// RecordLoginFailure counts a failed login of user id in one atomic
+	// step, so that guesses sent in parallel to several instances are all
+	// counted: the count rises by one, and when it reaches max the account
+	// is locked until lockUntil and the count starts again. It returns the
+	// count including this failure and whether this failure locked the
+	// account. ENOTFOUND if there is no such user.
+	RecordLoginFailure(ctx context.Context, id int64, max int, lockUntil time.Time) (failed int, locked bool, err error)
 
 	CreateSession(ctx context.Context, s *Session) error
 	// FindSession returns ENOTFOUND for an unknown or expired session.

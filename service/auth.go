@@ -45,29 +45,18 @@ func (s *Service) Login(ctx context.Context, username, password string) (*innobr
 		return nil, nil, fmt.Errorf("Login(%q): %w", username, err)
 	}
 	if !ok {
-		// Count under a lock from a fresh read, so that guesses sent in
-		// parallel are all counted.
-		s.loginMu.Lock()
-		defer s.loginMu.Unlock()
-		if fresh, err := s.Store.FindUserByID(ctx, u.ID); err == nil {
-			u = fresh
-		}
-		failed := u.FailedLogins + 1
-		upd := innobridge.UserUpdate{FailedLogins: &failed}
-		detail := fmt.Sprintf("failed %d", failed)
-		if failed >= s.Config.MaxFailedLogins {
-			until := now.Add(s.Config.LockoutDuration)
-			lp := &until
-			upd.LockedUntil = &lp
-			zero := 0
-			upd.FailedLogins = &zero
-			detail += ", locked"
-		}
-		if _, err := s.Store.UpdateUser(ctx, u.ID, upd); err != nil {
+		// One atomic step in the store, so that guesses sent in parallel,
+		// to this instance or to others on the same database, all count.
+		failed, locked, err := s.Store.RecordLoginFailure(ctx, u.ID, s.Config.MaxFailedLogins, now.Add(s.Config.LockoutDuration))
+		if err != nil {
 			return nil, nil, fmt.Errorf("Login(%q): recording failure: %w", username, err)
 		}
+		detail := fmt.Sprintf("failed %d", failed)
+		if locked {
+			detail += ", locked"
+		}
 		_ = s.audit(uctx, "login_failed", "user", u.Username, detail)
-		if upd.LockedUntil != nil {
+		if locked {
 			return nil, nil, innobridge.Errorf(innobridge.ELOCKED, "连续%d次密码错误，账户锁定%d分钟 (account locked)", s.Config.MaxFailedLogins, int(s.Config.LockoutDuration.Minutes()))
 		}
 		return nil, nil, errBadLogin

@@ -69,7 +69,6 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummy     string     // see dummyHash
-	loginMu   sync.Mutex // serialises the counting of failed logins
 }
 
 // New returns a Service with DefaultConfig and the real clock.

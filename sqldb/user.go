@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/innobridge/innobridge"
@@ -108,6 +110,30 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, upd innobridge.UserUpd
 		return s.conflict(err, u.Username, userFacts(u))
 	})
 	return u, err
+}
+
+// RecordLoginFailure counts a failure with one UPDATE … RETURNING, which
+// both databases run atomically on the row.
+func (s *Store) RecordLoginFailure(ctx context.Context, id int64, max int, lockUntil time.Time) (failed int, locked bool, err error) {
+	defer wrap(&err, "RecordLoginFailure(%d)", id)
+	var after int
+	err = s.transact(ctx, func(tx dbq) error {
+		return tx.queryRow(ctx, `UPDATE users SET
+	failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
+	locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END,
+	updated_at = ?
+WHERE id = ? RETURNING failed_logins`, max, max, timeValue(lockUntil), timeValue(s.Now()), id).Scan(&after)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, notFound("user %d", id)
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	if after == 0 {
+		return max, true, nil
+	}
+	return after, false, nil
 }
 
 func applyUser(u *innobridge.User, upd innobridge.UserUpdate) {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ var userTests = []test{
 	{"ErrNotFound", testUserNotFound},
 	{"Find", testFindUsers},
 	{"Update", testUpdateUser},
+	{"LoginFailures", testRecordLoginFailure},
 }
 
 var sessionTests = []test{
@@ -277,4 +279,48 @@ func testDeleteExpiredSessions(t *testing.T, b Backend) {
 	if n != 0 {
 		t.Errorf("second DeleteExpiredSessions removed %d, want 0", n)
 	}
+}
+
+func testRecordLoginFailure(t *testing.T, b Backend) {
+	s, _ := MustOpen(t, b)
+	u := MustCreateUser(t, s, &innobridge.User{Username: "guess", Role: innobridge.RoleMember})
+	until := Epoch.Add(15 * time.Minute)
+	for i := 1; i <= 3; i++ {
+		n, locked, err := s.RecordLoginFailure(t.Context(), u.ID, 3, until)
+		must(t, err, "RecordLoginFailure")
+		if n != i || locked != (i == 3) {
+			t.Fatalf("failure %d: count %d, locked %v", i, n, locked)
+		}
+	}
+	got, err := s.FindUserByID(t.Context(), u.ID)
+	must(t, err, "FindUserByID")
+	if got.FailedLogins != 0 || got.LockedUntil == nil || !got.LockedUntil.Equal(until) {
+		t.Errorf("after the third failure: count %d, locked until %v; want 0 and %v", got.FailedLogins, got.LockedUntil, until)
+	}
+
+	// Parallel failures, as from guesses sent to several instances at
+	// once: every one is counted.
+	v := MustCreateUser(t, s, &innobridge.User{Username: "parallel", Role: innobridge.RoleMember})
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			if _, _, err := s.RecordLoginFailure(t.Context(), v.ID, 1000, until); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	got, err = s.FindUserByID(t.Context(), v.ID)
+	must(t, err, "FindUserByID")
+	if got.FailedLogins != n || got.LockedUntil != nil {
+		t.Errorf("after %d parallel failures: count %d, locked until %v", n, got.FailedLogins, got.LockedUntil)
+	}
+	_, _, err = s.RecordLoginFailure(t.Context(), 99999, 3, until)
+	wantCode(t, err, innobridge.ENOTFOUND, "", "")
 }
