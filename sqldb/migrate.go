@@ -94,6 +94,21 @@ func (s *Store) MigrateTo(ctx context.Context, version int) (err error) {
 	if err != nil {
 		return err
 	}
+	// Never install the schema beside someone else's tables.
+	have, err := schemaVersion(ctx, dbq{s.write, &s.d})
+	if err != nil {
+		return err
+	}
+	if have == 0 {
+		var tables int
+		if err := s.reader().queryRow(ctx, s.d.CountTables).Scan(&tables); err != nil {
+			return fmt.Errorf("counting tables: %w", err)
+		}
+		if tables > 0 {
+			return innobridge.Errorf(innobridge.ESTALE,
+				"the database has %d tables but no innobridge schema version: it is not an innobridge database; give innobridge an empty database", tables)
+		}
+	}
 	for _, m := range list {
 		if version >= 0 && m.version > version {
 			break

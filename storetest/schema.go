@@ -132,8 +132,15 @@ func testSchemaForeign(t *testing.T, b Backend) {
 	}
 	name := b.NewDB(t)
 	must(t, b.Exec(t.Context(), name, "CREATE TABLE payroll (id INTEGER PRIMARY KEY, amount INTEGER)"), "Exec")
-	_, err := b.Open(t.Context(), name, Options{})
-	wantCode(t, err, innobridge.ESTALE, "", "not an innobridge database")
+	for _, opts := range []Options{{}, {Migrate: true}} {
+		_, err := b.Open(t.Context(), name, opts)
+		wantCode(t, err, innobridge.ESTALE, "", "not an innobridge database")
+	}
+	// Nor by migrating it explicitly, as `innobridge migrate` does.
+	s, err := b.Open(t.Context(), name, Options{NoSchemaCheck: true})
+	must(t, err, "Open(NoSchemaCheck)")
+	defer s.Close()
+	wantCode(t, s.MigrateTo(t.Context(), -1), innobridge.ESTALE, "", "not an innobridge database")
 }
 
 // testSchemaNewer checks that a schema newer than the program's is
