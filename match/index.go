@@ -10,9 +10,9 @@
 // (document-to-document relatedness, pseudo-relevance feedback from one
 // document), weighted more when the query states no keywords; structured
 // criteria (field, TRL, modes, price, region) adjust the score when both
-// sides state them. A concept space trained at index time on the listings
-// (concept.go, up to Params.ConceptMax listings) reranks the best results of
-// a query without keywords. Everything is learned from the listings indexed at run
+// sides state them. Optionally (Params.Concept), a concept space trained at
+// index time on the listings (concept.go) reranks the best results of a
+// query without keywords. Everything is learned from the listings indexed at run
 // time; no statistics are built in. Segmented-word phrases (package zh, gse)
 // can be weighted with Params.SegPhrase; on the dev set they did not help,
 // so by default the dictionary is not loaded.
@@ -60,8 +60,9 @@ type Params struct {
 	// Concept weights the cosine, in the concept space trained on the
 	// indexed listings (concept.go), between a listing and the centroid of
 	// the best first-stage matches, added to the score of the ConceptDepth
-	// best first-stage results of a query without keywords. Negative
-	// disables the concept space (and its training).
+	// best first-stage results of a query without keywords. Negative (the
+	// default) disables the concept space and its training: its gain on the
+	// dev set did not survive a change of the random vectors (BENCH.md).
 	Concept      float64
 	ConceptDepth int
 	// ConceptMax: the concept space is trained only on an index of at most
@@ -74,7 +75,7 @@ var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5,
 	Bigram: 1, Word: 1, Phrase: 1,
 	Expand: 40, Related: 2, RelatedKW: -1, MaxDF: 0.1, MaxPostings: 30000, Structured: 0.1,
-	Concept: 0.3, ConceptDepth: 50, ConceptMax: 50000,
+	Concept: -1, ConceptDepth: 50, ConceptMax: 50000,
 }
 
 func (p Params) withDefaults() Params {

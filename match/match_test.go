@@ -187,12 +187,16 @@ func mustRead[T any](tb testing.TB, name string, read func(io.Reader) ([]T, erro
 }
 
 func TestConcept(t *testing.T) {
-	ix := mustIndex(t,
+	ix := New(Options{NoSegment: true, Params: Params{Concept: 0.3}})
+	err := ix.AddAchievements(context.Background(), []*innobridge.Achievement{
 		achievement("a1", "锂电池正极材料回收利用技术", "采用湿法冶金从废旧锂电池中回收钴、镍和锂，回收率高于95%。"),
 		achievement("a2", "光伏组件自动清洗机器人", "适用于大型光伏电站的无水清洗机器人，降低运维成本。"),
 		achievement("a3", "废旧动力电池梯次利用系统", "对退役锂电池进行检测分选，用于储能系统。"),
 		achievement("a4", "锂电池储能电站", "退役锂电池梯次利用于储能电站，回收钴和镍。"),
-	)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := ix.ach.cpt
 	if c == nil || c.n != 4 {
 		t.Fatalf("concept space not trained on the 4 listings: %+v", c)
