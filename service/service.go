@@ -68,7 +68,7 @@ type Service struct {
 	catalogErr  error
 
 	dummyOnce sync.Once
-	dummy     string     // see dummyHash
+	dummy     string // see dummyHash
 }
 
 // New returns a Service with DefaultConfig and the real clock.
