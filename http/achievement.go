@@ -38,7 +38,8 @@ func (s *Server) handleAchievementList(w http.ResponseWriter, r *http.Request) e
 	}
 	switch format {
 	case "csv", "xlsx":
-		list, err := collect(f, func(f innobridge.ListingFilter) ([]*innobridge.Achievement, int, error) {
+		list, err := collect(func(offset, limit int) ([]*innobridge.Achievement, int, error) {
+			f.Offset, f.Limit = offset, limit
 			return s.svc.FindAchievements(ctx, f)
 		})
 		if err != nil {

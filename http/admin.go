@@ -258,18 +258,12 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if format == "csv" || format == "xlsx" {
-		var all []*innobridge.AuditEntry
-		f.Offset, f.Limit = 0, 1000
-		for {
-			list, total, err := s.svc.FindAudit(ctx, f)
-			if err != nil {
-				return err
-			}
-			all = append(all, list...)
-			f.Offset += len(list)
-			if len(list) == 0 || f.Offset >= total || len(all) >= maxExportRows {
-				break
-			}
+		all, err := collect(func(offset, limit int) ([]*innobridge.AuditEntry, int, error) {
+			f.Offset, f.Limit = offset, limit
+			return s.svc.FindAudit(ctx, f)
+		})
+		if err != nil {
+			return err
 		}
 		return s.writeTable(w, format, s.auditTable(state(r).lang, all))
 	}

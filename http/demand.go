@@ -38,7 +38,8 @@ func (s *Server) handleDemandList(w http.ResponseWriter, r *http.Request) error 
 	}
 	switch format {
 	case "csv", "xlsx":
-		list, err := collect(f, func(f innobridge.ListingFilter) ([]*innobridge.Demand, int, error) {
+		list, err := collect(func(offset, limit int) ([]*innobridge.Demand, int, error) {
+			f.Offset, f.Limit = offset, limit
 			return s.svc.FindDemands(ctx, f)
 		})
 		if err != nil {

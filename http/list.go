@@ -275,18 +275,18 @@ func newListResponse[T any](items []T, total int, p listParams) listResponse[T] 
 // maxExportRows bounds one export.
 const maxExportRows = 200000
 
-// collect pages through a service finder for an export.
-func collect[T any](f innobridge.ListingFilter, find func(innobridge.ListingFilter) ([]T, int, error)) ([]T, error) {
+// collect pages through a service finder for an export, 1,000 rows at a
+// time, up to maxExportRows. find returns the page at offset and the total.
+func collect[T any](find func(offset, limit int) ([]T, int, error)) ([]T, error) {
 	var out []T
-	f.Offset, f.Limit = 0, 1000
-	for {
-		page, total, err := find(f)
+	for offset := 0; ; {
+		page, total, err := find(offset, 1000)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, page...)
-		f.Offset += len(page)
-		if len(page) == 0 || f.Offset >= total || len(out) >= maxExportRows {
+		offset += len(page)
+		if len(page) == 0 || offset >= total || len(out) >= maxExportRows {
 			return out, nil
 		}
 	}

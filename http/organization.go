@@ -61,18 +61,12 @@ func (s *Server) handleOrganizationList(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	if format == "csv" || format == "xlsx" {
-		var all []*innobridge.Organization
-		f.Offset, f.Limit = 0, 1000
-		for {
-			list, total, err := s.svc.FindOrganizations(ctx, f)
-			if err != nil {
-				return err
-			}
-			all = append(all, list...)
-			f.Offset += len(list)
-			if len(list) == 0 || f.Offset >= total || len(all) >= maxExportRows {
-				break
-			}
+		all, err := collect(func(offset, limit int) ([]*innobridge.Organization, int, error) {
+			f.Offset, f.Limit = offset, limit
+			return s.svc.FindOrganizations(ctx, f)
+		})
+		if err != nil {
+			return err
 		}
 		return s.writeTable(w, format, s.organizationTable(state(r).lang, all))
 	}
