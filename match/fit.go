@@ -9,6 +9,10 @@ import (
 // structuredFit compares what a demand asks with what an achievement offers,
 // on the criteria both state. The score is (fits − 1.5·conflicts)/4.
 func structuredFit(dem, ach *item) ([]Fit, float64) {
+	if dem.field == "" && dem.trl == 0 && dem.modes == 0 && dem.budgetMax < 0 && dem.region == "" ||
+		ach.field == "" && ach.trl == 0 && ach.modes == 0 && ach.price < 0 && ach.region == "" {
+		return nil, 0 // one side states nothing to compare
+	}
 	var out []Fit
 	var fits, conflicts float64
 	add := func(criterion string, ok bool, detail string) {

@@ -226,3 +226,29 @@ func TestConcept(t *testing.T) {
 		t.Errorf("concept space not retrained after growth")
 	}
 }
+
+// BenchmarkDevQueries ranks the dev set's queries of each task against its
+// corpus (../shared/bench; skipped when absent), top 100 with explanations,
+// as cmd/matchbench does. One op is one query.
+func BenchmarkDevQueries(b *testing.B) {
+	dir := filepath.Join("..", "..", "shared", "bench")
+	for _, task := range []string{"A", "B", "C"} {
+		b.Run(task, func(b *testing.B) {
+			if _, err := os.Stat(filepath.Join(dir, "corpus_"+task+".jsonl")); err != nil {
+				b.Skip("no benchmark data in ../shared/bench")
+			}
+			as := mustRead(b, filepath.Join(dir, "corpus_"+task+".jsonl"), ReadAchievements)
+			ds := mustRead(b, filepath.Join(dir, "queries_"+task+"_dev.jsonl"), ReadDemands)
+			ix := New(Options{})
+			if err := ix.AddAchievements(context.Background(), as); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if _, err := ix.Search(context.Background(), ds[i%len(ds)], 100); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -21,7 +22,8 @@ type Result struct {
 	Why   Why     `json:"why"`
 }
 
-// Why explains a result.
+// Why explains a result. The results of one search may share the slices
+// of their explanations: treat them as read-only.
 type Why struct {
 	// Matched lists the query's phrases and terms found in the listing, the
 	// most specific first.
@@ -330,10 +332,44 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			phraseBits |= ph.mask
 		}
 	}
+	// A common term kept only for phrases each of which also has a rarer
+	// term can only complete a phrase in a listing that rarer term touched:
+	// it adds to listings already touched and touches no new ones. Those
+	// terms go last.
+	var rareBits uint64
 	for _, qt := range qts {
-		if common < len(qts) && s.df(qt.t) > maxDF && (qt.bit < 0 || phraseBits&(1<<qt.bit) == 0) {
-			continue
+		if qt.bit >= 0 && s.df(qt.t) <= maxDF {
+			rareBits |= 1 << qt.bit
 		}
+	}
+	onlyTouched := func(qt qterm) bool {
+		if qt.bit < 0 || s.df(qt.t) <= maxDF {
+			return false
+		}
+		for _, ph := range phs {
+			if ph.w > 0 && ph.mask&(1<<qt.bit) != 0 && ph.mask&rareBits == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	order := make([]int, 0, len(qts))
+	var late []int
+	for i, qt := range qts {
+		switch {
+		case common < len(qts) && s.df(qt.t) > maxDF && (qt.bit < 0 || phraseBits&(1<<qt.bit) == 0):
+			// skipped
+		case common < len(qts) && onlyTouched(qt):
+			late = append(late, i)
+		default:
+			order = append(order, i)
+		}
+	}
+	nFull := len(order)
+	order = append(order, late...)
+	for oi, qi := range order {
+		qt := qts[qi]
+		restrict := oi >= nFull
 		var bit uint64
 		if qt.bit >= 0 {
 			bit = 1 << qt.bit
@@ -344,7 +380,13 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			if !s.alive[d] {
 				continue
 			}
-			acc.touch(d)
+			if restrict {
+				if acc.stamp[d] != acc.gen {
+					continue
+				}
+			} else {
+				acc.touch(d)
+			}
 			th, tb := float32(it.tf>>5), float32(it.tf&31)
 			x := th*s.normH[d] + tb*s.normB[d]
 			acc.s1[d] += qt.w * x / (k1 + x)
@@ -436,14 +478,18 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	if max2 > 0 {
 		inv2 = float32(p.Related) / max2
 	}
-	h := topK{k: k}
+	h := topK{k: k, d: make([]uint32, 0, k), s: make([]float32, 0, k)}
 	var cv []float32
 	if p.Concept > 0 && len(q.keywords) == 0 {
 		cv = s.cpt.at(best)
 	}
 	if cv == nil {
 		for _, d := range acc.touched {
-			h.push(d, (acc.s1[d]+acc.sp[d])*inv1+acc.s2[d]*inv2)
+			f := (acc.s1[d]+acc.sp[d])*inv1 + acc.s2[d]*inv2
+			if len(h.d) == h.k && f < h.s[0] {
+				continue // cheaper than the call
+			}
+			h.push(d, f)
 		}
 	} else {
 		// Second stage: the ConceptDepth best by the lexical score, plus
@@ -486,6 +532,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	res := make([]Result, 0, len(ids))
 	qText := newSpanText(itemRunes(q), bitMap(bitKey[:nbits]))
 	var aText *spanText
+	// Explanations depend only on which query and anchor terms a result
+	// contains, which many results share: each is worked out once.
+	type whyKey struct{ m, em uint64 }
+	matchedBy := map[uint64][]string{}
+	relatedBy := map[whyKey][]string{}
 	for _, d := range ids {
 		it := &s.docs[d]
 		var dem, ach *item
@@ -495,23 +546,39 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			dem, ach = it, q
 		}
 		fits, fscore := structuredFit(dem, ach)
-		w := Why{Fit: fits, Parts: Parts{
+		res = append(res, Result{ID: it.ext})
+		r := &res[len(res)-1]
+		w := &r.Why
+		w.Fit = fits
+		w.Parts = Parts{
 			Lexical:    float64(acc.s1[d] * inv1),
 			Phrase:     float64(acc.sp[d] * inv1),
 			Related:    float64(acc.s2[d] * inv2),
 			Concept:    float64(acc.sc[d]),
 			Structured: p.Structured * fscore,
-		}}
-		w.Matched = ix.matched(qText, acc, d, phs)
+		}
+		m := acc.mask[d]
+		matched, ok := matchedBy[m]
+		if !ok {
+			matched = ix.matched(qText, m, phs)
+			matchedBy[m] = matched
+		}
+		w.Matched = matched
 		if d != best && nExp > 0 {
 			w.Anchor = s.docs[best].ext
 			if aText == nil {
 				aText = newSpanText(itemRunes(&s.docs[best]), bitMap(anchorKeys[:nExp]))
 			}
-			w.Related = ix.related(aText, acc.emask[d], w.Matched)
+			key := whyKey{m, acc.emask[d]}
+			related, ok := relatedBy[key]
+			if !ok {
+				related = ix.related(aText, key.em, matched)
+				relatedBy[key] = related
+			}
+			w.Related = related
 		}
 		score := w.Parts.Lexical + w.Parts.Phrase + w.Parts.Related + w.Parts.Concept + w.Parts.Structured
-		res = append(res, Result{ID: it.ext, Score: math.Round(score*1e4) / 1e4, Why: w})
+		r.Score = math.Round(score*1e4) / 1e4
 	}
 	// Structured fit may reorder within the top k.
 	sort.SliceStable(res, func(i, j int) bool { return res[i].Score > res[j].Score })
@@ -572,22 +639,24 @@ func (ix *Index) expansion(s *side, d uint32, n, maxDF int) []expTerm {
 	return out
 }
 
-// matched lists the phrases of the query found in document d (longest and
-// rarest first), then other query terms it contains.
-func (ix *Index) matched(qText *spanText, acc *accumulator, d uint32, phs []phrase) []string {
-	m := acc.mask[d]
+// matched lists the phrases of the query found in a document containing
+// the query terms of mask m (longest and rarest first), then other query
+// terms it contains.
+func (ix *Index) matched(qText *spanText, m uint64, phs []phrase) []string {
 	var hits []phrase
 	for _, ph := range phs {
 		if ph.w > 0 && m&ph.mask == ph.mask {
 			hits = append(hits, ph)
 		}
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].runes != hits[j].runes {
-			return hits[i].runes > hits[j].runes
-		}
-		return hits[i].idf > hits[j].idf
-	})
+	if len(hits) > 1 {
+		slices.SortStableFunc(hits, func(a, b phrase) int {
+			if a.runes != b.runes {
+				return b.runes - a.runes
+			}
+			return cmp.Compare(b.idf, a.idf)
+		})
+	}
 	var out []string
 	var covered uint64
 	for _, h := range hits {
@@ -652,6 +721,20 @@ type spanText struct {
 	rs    []rune
 	pair  []int8 // pair[i]: bit of the bigram rs[i-1]rs[i]; -1 if none
 	words []spanWord
+	strs  map[[2]int]string // rs[lo:hi] as strings, made once
+}
+
+// str returns string(st.rs[lo:hi]), made once per text.
+func (st *spanText) str(lo, hi int) string {
+	if st.strs == nil {
+		st.strs = map[[2]int]string{}
+	}
+	t, ok := st.strs[[2]int{lo, hi}]
+	if !ok {
+		t = string(st.rs[lo:hi])
+		st.strs[[2]int{lo, hi}] = t
+	}
+	return t
 }
 
 type spanWord struct {
@@ -716,17 +799,17 @@ func spans(st *spanText, m uint64, minRunes int) []string {
 				j--
 			}
 			if j-start >= minRunes {
-				add(string(rs[start:j]))
+				add(st.str(start, j))
 			}
 			start = -1
 		}
 	}
 	for _, w := range st.words {
 		if m&(1<<w.bit) != 0 {
-			add(string(rs[w.lo:w.hi]))
+			add(st.str(w.lo, w.hi))
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return utf8.RuneCountInString(out[i]) > utf8.RuneCountInString(out[j]) })
+	slices.SortStableFunc(out, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
 	return out
 }
 
@@ -782,17 +865,26 @@ func (h *topK) push(d uint32, s float32) {
 
 // sorted returns the kept documents best first.
 func (h *topK) sorted() []uint32 {
-	idx := make([]int, len(h.d))
-	for i := range idx {
-		idx[i] = i
+	type ds struct {
+		d uint32
+		s float32
 	}
-	sort.Slice(idx, func(a, b int) bool {
-		x, y := idx[a], idx[b]
-		return h.s[x] > h.s[y] || h.s[x] == h.s[y] && h.d[x] < h.d[y]
+	all := make([]ds, len(h.d))
+	for i := range all {
+		all[i] = ds{h.d[i], h.s[i]}
+	}
+	slices.SortFunc(all, func(a, b ds) int {
+		switch {
+		case a.s > b.s || a.s == b.s && a.d < b.d:
+			return -1
+		case a.s == b.s && a.d == b.d:
+			return 0
+		}
+		return 1
 	})
-	out := make([]uint32, len(idx))
-	for i, x := range idx {
-		out[i] = h.d[x]
+	out := make([]uint32, len(all))
+	for i, x := range all {
+		out[i] = x.d
 	}
 	return out
 }
