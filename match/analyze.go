@@ -31,6 +31,9 @@ func wordKey(b []byte) uint64 {
 // goroutine keeps its own.
 type scanner struct {
 	word []byte
+	// cont is set while emit is called for a bigram that overlaps the
+	// bigram emitted just before it (the next one in the same Han run).
+	cont bool
 }
 
 // scan calls emit for every n-gram (bigrams of Han runs, a lone Han
@@ -56,7 +59,9 @@ func (sc *scanner) scan(s string, emit func(uint64)) {
 		if zh.IsHan(r) {
 			flushWord()
 			if run >= 1 {
+				sc.cont = run >= 2
 				emit(gram2(p1, r))
+				sc.cont = false
 			}
 			p1 = r
 			run++

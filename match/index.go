@@ -4,8 +4,12 @@
 //
 // Text is folded (width, case, traditional→simplified) and indexed as
 // character bigrams (and Latin words) in two fields, head (title and
-// keywords) and body (description), scored BM25F-style. A query's keywords
-// are matched as phrases, conjunctions of their bigrams. The best
+// keywords) and body (description), scored BM25F-style. A bigram of the
+// query's title or keywords counts for less when the listing also has the
+// one before it (Params.Dependent: "资源管理" is one piece of evidence, not
+// three): throughout for a query that states keywords, and otherwise in
+// choosing the best match. A query's keywords are matched as phrases,
+// conjunctions of their bigrams. The best
 // first-stage match then lends its own specific terms to a second pass
 // (document-to-document relatedness, pseudo-relevance feedback from one
 // document), weighted more when the query states no keywords; structured
@@ -41,12 +45,18 @@ type Params struct {
 	BHead      float64 // length normalisation of the head field
 	BBody      float64 // length normalisation of the body field
 	HeadWeight float64 // weight of a head occurrence relative to the body
-	Bigram     float64 // weight of bigram terms
-	Word       float64 // weight of Latin/digit words and lone characters
-	Phrase     float64 // weight of matches of the query's keywords as phrases
-	SegPhrase  float64 // weight of phrases segmented from the query's text; 0: they only explain
-	Expand     int     // expansion terms taken from the best match; <0 disables
-	Related    float64 // weight of the second, document-to-document pass
+	// Dependent weights a query bigram whose overlapping predecessor in the
+	// query (the bigram one character earlier) the listing also contains:
+	// "资源管理" is three bigrams but one piece of evidence, and counting it
+	// three times lets a long word outweigh the rest of the query. 1 turns
+	// the discount off.
+	Dependent float64
+	Bigram    float64 // weight of bigram terms
+	Word      float64 // weight of Latin/digit words and lone characters
+	Phrase    float64 // weight of matches of the query's keywords as phrases
+	SegPhrase float64 // weight of phrases segmented from the query's text; 0: they only explain
+	Expand    int     // expansion terms taken from the best match; <0 disables
+	Related   float64 // weight of the second, document-to-document pass
 	// RelatedKW replaces Related for a query that states keywords, which
 	// name its subject precisely, so the best match has less to lend.
 	// Negative skips the second pass for such queries: on the dev set it
@@ -72,7 +82,7 @@ type Params struct {
 
 // DefaultParams are the tuned defaults.
 var DefaultParams = Params{
-	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5,
+	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5, Dependent: 0.5,
 	Bigram: 1, Word: 1, Phrase: 1,
 	Expand: 40, Related: 2, RelatedKW: -1, MaxDF: 0.1, MaxPostings: 30000, Structured: 0.1,
 	Concept: -1, ConceptDepth: 50, ConceptMax: 50000,
@@ -89,6 +99,7 @@ func (p Params) withDefaults() Params {
 	set(&p.BHead, d.BHead)
 	set(&p.BBody, d.BBody)
 	set(&p.HeadWeight, d.HeadWeight)
+	set(&p.Dependent, d.Dependent)
 	set(&p.Bigram, d.Bigram)
 	set(&p.Word, d.Word)
 	set(&p.Phrase, d.Phrase)

@@ -252,3 +252,56 @@ func BenchmarkDevQueries(b *testing.B) {
 		})
 	}
 }
+
+// TestDependentBigrams: a query's overlapping bigrams are one piece of
+// evidence ("资源管理" is three bigrams), so the listing covering most of
+// the query's distinct parts beats the one repeating its longest word.
+func TestDependentBigrams(t *testing.T) {
+	as := []*innobridge.Achievement{
+		achievement("hr", "人力资源管理", "企业的人力资源管理。"),
+		achievement("cloud", "云计算任务调度", "提出云计算环境下的资源分配算法。"),
+		achievement("f1", "城市交通信号控制", "基于强化学习的交通信号配时优化。"),
+		achievement("f2", "土壤重金属检测方法", "采用光谱法快速检测土壤中的重金属。"),
+		achievement("f3", "企业财务管理研究", "分析企业财务管理中存在的问题。"),
+		achievement("f4", "数据中心冷却系统", "液冷技术降低数据中心能耗。"),
+	}
+	kw := &innobridge.Demand{} // stated keywords: the discount ranks
+	kw.ExternalID, kw.Keywords = "kw", []string{"云计算资源管理"}
+	title := &innobridge.Demand{} // a title: the discount picks the best match, which lends its terms
+	title.ExternalID, title.Title = "title", "云计算资源管理"
+	for _, tc := range []struct {
+		name   string
+		d      *innobridge.Demand
+		params Params
+		want   string
+	}{
+		{"keywords, no discount", kw, Params{Dependent: 1}, "hr"},
+		{"keywords", kw, Params{}, "cloud"},
+		{"title, no discount", title, Params{Dependent: 1, MaxDF: 1}, "hr"},
+		{"title", title, Params{MaxDF: 1}, "cloud"}, // (MaxDF: the index is tiny)
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := New(Options{NoSegment: true, Params: tc.params})
+			if err := ix.AddAchievements(context.Background(), as); err != nil {
+				t.Fatal(err)
+			}
+			rs, err := ix.Search(context.Background(), tc.d, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.d == kw {
+				if len(rs) == 0 || rs[0].ID != tc.want {
+					t.Errorf("got %v, want %s first", ids(rs), tc.want)
+				}
+				return
+			}
+			// The best match lends its terms to the others: each names it
+			// as the anchor.
+			for _, r := range rs {
+				if r.ID != tc.want && r.Why.Anchor != tc.want {
+					t.Errorf("%s: anchor %q, want %s", r.ID, r.Why.Anchor, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -67,11 +67,12 @@ func (ix *Index) DemandsFor(ctx context.Context, a *innobridge.Achievement, k in
 }
 
 type qterm struct {
-	t   uint32
-	key uint64
-	w   float32 // query weight × idf × kind weight
-	idf float32
-	bit int8 // -1 without a mask bit
+	t    uint32
+	key  uint64
+	w    float32 // query weight × idf × kind weight
+	idf  float32
+	bit  int8   // -1 without a mask bit
+	pred uint64 // the overlapping bigram before it at its first occurrence, 0 if none
 }
 
 type phrase struct {
@@ -90,6 +91,7 @@ type accumulator struct {
 	s1      []float32 // lexical
 	sp      []float32 // phrase
 	s2      []float32 // related
+	sd      []float32 // discount of dependent bigrams (Params.Dependent), ≤ 0
 	sc      []float32 // concept
 	mask    []uint64  // query terms present
 	hmask   []uint64  // query terms present in the head
@@ -110,6 +112,7 @@ func getAcc(n int) *accumulator {
 		a.s1 = make([]float32, n)
 		a.sp = make([]float32, n)
 		a.s2 = make([]float32, n)
+		a.sd = make([]float32, n)
 		a.sc = make([]float32, n)
 		a.mask = make([]uint64, n)
 		a.hmask = make([]uint64, n)
@@ -128,7 +131,7 @@ func getAcc(n int) *accumulator {
 func (a *accumulator) touch(d uint32) {
 	if a.stamp[d] != a.gen {
 		a.stamp[d] = a.gen
-		a.s1[d], a.sp[d], a.s2[d], a.sc[d] = 0, 0, 0, 0
+		a.s1[d], a.sp[d], a.s2[d], a.sc[d], a.sd[d] = 0, 0, 0, 0, 0
 		a.mask[d], a.hmask[d], a.emask[d] = 0, 0, 0
 		a.touched = append(a.touched, d)
 	}
@@ -151,17 +154,30 @@ func (ix *Index) queryTerms(s *side, q *item) []qterm {
 	sc := &scanner{}
 	counts := map[uint64]int{}
 	var order []uint64
+	pred := map[uint64]uint64{}
+	var last uint64
 	emit := func(k uint64) {
 		if counts[k] == 0 {
 			order = append(order, k)
+			if sc.cont && last != k {
+				pred[k] = last
+			}
 		}
 		counts[k]++
+		last = k
 	}
 	sc.scan(q.title, emit)
 	for _, kw := range q.keywords {
 		sc.scan(kw, emit)
 	}
+	// Only the title's and keywords' bigrams are discounted (Dependent):
+	// they name the subject's concepts one after another, while a
+	// description is prose, weighted by how often it repeats a term.
+	title := len(order)
 	sc.scan(q.desc, emit)
+	for _, k := range order[title:] {
+		delete(pred, k)
+	}
 	n := max(s.nAlive, 1)
 	var out []qterm
 	for _, k := range order {
@@ -171,7 +187,7 @@ func (ix *Index) queryTerms(s *side, q *item) []qterm {
 		}
 		df := s.df(t)
 		w := idf(n, df) * float32(ix.kindWeight(k)*(1+math.Log(float64(counts[k]))))
-		out = append(out, qterm{t: t, key: k, w: w, idf: idf(n, df), bit: -1})
+		out = append(out, qterm{t: t, key: k, w: w, idf: idf(n, df), bit: -1, pred: pred[k]})
 	}
 	return out
 }
@@ -367,12 +383,18 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	}
 	nFull := len(order)
 	order = append(order, late...)
+	dep := float32(p.Dependent)
 	for oi, qi := range order {
 		qt := qts[qi]
 		restrict := oi >= nFull
 		var bit uint64
 		if qt.bit >= 0 {
 			bit = 1 << qt.bit
+		}
+		// A bigram whose predecessor the listing has counts for less.
+		var predBit uint64
+		if b, ok := bitOf[qt.pred]; ok && qt.pred != 0 && dep != 1 {
+			predBit = 1 << b
 		}
 		it := s.lists[qt.t].iter()
 		for it.next() {
@@ -389,7 +411,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			}
 			th, tb := float32(it.tf>>5), float32(it.tf&31)
 			x := th*s.normH[d] + tb*s.normB[d]
-			acc.s1[d] += qt.w * x / (k1 + x)
+			c := qt.w * x / (k1 + x)
+			acc.s1[d] += c
+			if acc.mask[d]&predBit != 0 {
+				acc.sd[d] += (dep - 1) * c
+			}
 			acc.mask[d] |= bit
 			if th > 0 {
 				acc.hmask[d] |= bit
@@ -435,10 +461,22 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		}
 	}
 	// Best first-stage match.
-	best, bestScore := uint32(0), float32(-1)
+	// A query that states keywords is scored with dependent bigrams
+	// discounted throughout; otherwise the discount only picks the best
+	// match (the one covering most of the query's distinct parts), and the
+	// others keep the full credit of the words they share with it.
+	if len(q.keywords) > 0 && p.Dependent != 1 {
+		for _, d := range acc.touched {
+			acc.s1[d] += acc.sd[d]
+			acc.sd[d] = 0
+		}
+	}
+	best, bestScore, bestDep := uint32(0), float32(-1), float32(-1)
 	for _, d := range acc.touched {
-		if v := acc.s1[d] + acc.sp[d]; v > bestScore {
-			best, bestScore = d, v
+		v := acc.s1[d] + acc.sp[d]
+		bestScore = max(bestScore, v)
+		if v += acc.sd[d]; v > bestDep {
+			best, bestDep = d, v
 		}
 	}
 	if bestScore <= 0 {
@@ -471,6 +509,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			}
 		}
 		max2 = acc.s2[best]
+		// No listing is more like the best match than the best match
+		// itself: one that shares its terms more often is capped there.
+		for _, d := range acc.touched {
+			acc.s2[d] = min(acc.s2[d], max2)
+		}
 	}
 	// Final scores and top k.
 	inv1 := 1 / bestScore

@@ -87,6 +87,7 @@ func main() {
 		bh      = flag.Float64("bhead", 0, "")
 		bb      = flag.Float64("bbody", 0, "")
 		hw      = flag.Float64("hw", 0, "head weight")
+		dep     = flag.Float64("dep", 0, "weight of a query bigram whose overlapping predecessor the listing also has (1: off)")
 		wbi     = flag.Float64("wbi", 0, "bigram weight")
 		wph     = flag.Float64("wph", 0, "keyword phrase weight")
 		wseg    = flag.Float64("wseg", 0, "segmented phrase weight")
@@ -112,7 +113,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "matchbench: no benchmark data in %s; skipping\n", *dir)
 		return
 	}
-	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw,
+	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw, Dependent: *dep,
 		Bigram: *wbi, Phrase: *wph, SegPhrase: *wseg, Expand: *exp, Related: *rel, RelatedKW: *relkw, MaxDF: *maxdf,
 		Concept: *concept, ConceptDepth: *cdepth}}
 	var es []engine
