@@ -62,7 +62,17 @@ type Params struct {
 	// Negative skips the second pass for such queries: on the dev set it
 	// added 0.002 nDCG@10_rel and doubled their latency.
 	RelatedKW float64
-	MaxDF     float64 // grams in more than this share of listings are skipped (unless nothing else)
+	// RelatedSure replaces Related, for a query without keywords, when
+	// its best match leads the next by SureLead of its score or more
+	// (linearly in between): a clear best match is the listing the query
+	// names, and lends more.
+	RelatedSure float64
+	SureLead    float64
+	// Joined weights an expansion bigram when the listing also has the
+	// bigram before it in the best match's text (a shared stretch of the
+	// best match's specific words).
+	Joined float64
+	MaxDF  float64 // grams in more than this share of listings are skipped (unless nothing else)
 	// MaxPostings caps MaxDF in listings: on a large index a gram in tens of
 	// thousands of listings costs much and tells little.
 	MaxPostings int
@@ -84,7 +94,7 @@ type Params struct {
 var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5, Dependent: 0.5,
 	Bigram: 1, Word: 1, Phrase: 1,
-	Expand: 40, Related: 2, RelatedKW: -1, MaxDF: 0.1, MaxPostings: 30000, Structured: 0.1,
+	Expand: 80, Related: 2, RelatedKW: -1, RelatedSure: 5, SureLead: 0.2, Joined: 1.5, MaxDF: 0.1, MaxPostings: 30000, Structured: 0.1,
 	Concept: -1, ConceptDepth: 50, ConceptMax: 50000,
 }
 
@@ -105,6 +115,9 @@ func (p Params) withDefaults() Params {
 	set(&p.Phrase, d.Phrase)
 	set(&p.Related, d.Related)
 	set(&p.RelatedKW, d.RelatedKW)
+	set(&p.RelatedSure, d.RelatedSure)
+	set(&p.SureLead, d.SureLead)
+	set(&p.Joined, d.Joined)
 	set(&p.MaxDF, d.MaxDF)
 	set(&p.Structured, d.Structured)
 	if p.MaxPostings == 0 {

@@ -471,13 +471,22 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			acc.sd[d] = 0
 		}
 	}
-	best, bestScore, bestDep := uint32(0), float32(-1), float32(-1)
+	best, bestScore, bestDep, second := uint32(0), float32(-1), float32(-1), float32(-1)
 	for _, d := range acc.touched {
 		v := acc.s1[d] + acc.sp[d]
 		bestScore = max(bestScore, v)
 		if v += acc.sd[d]; v > bestDep {
-			best, bestDep = d, v
+			best, bestDep, second = d, v, bestDep
+		} else if v > second {
+			second = v
 		}
+	}
+	// The best match lends more the clearer its lead: a query that names
+	// one listing (a title) finds it well ahead, and its terms can be
+	// trusted; a vaguer one finds several close together.
+	if len(q.keywords) == 0 && p.RelatedSure > p.Related && bestDep > 0 {
+		lead := float64((bestDep - max(second, 0)) / bestDep)
+		p.Related += (p.RelatedSure - p.Related) * min(1, lead/p.SureLead)
 	}
 	if bestScore <= 0 {
 		return nil, nil
@@ -488,12 +497,34 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	var max2 float32
 	if p.Expand > 0 && p.Related > 0 {
 		exp := ix.expansion(s, best, p.Expand, maxDF)
+		// An expansion bigram counts Joined times when the listing also
+		// has the one before it in the best match's text: the two are
+		// one stretch of its most specific words (a term of its own, say
+		// "溶胶凝胶"), which a listing sharing it shares whole. Terms are
+		// taken in text order so that the one before comes first.
+		joined := float32(p.Joined)
+		ebit := map[uint64]int{}
 		for i, e := range exp {
+			if i < 64 {
+				ebit[e.key] = i
+			}
+		}
+		porder := make([]int, len(exp))
+		for i := range porder {
+			porder[i] = i
+		}
+		slices.SortFunc(porder, func(a, b int) int { return exp[a].pos - exp[b].pos })
+		for _, i := range porder {
+			e := exp[i]
 			var bit uint64
 			if i < 64 {
 				bit = 1 << i
 				anchorKeys[i] = e.key
-				nExp = i + 1
+				nExp = max(nExp, i+1)
+			}
+			var pb uint64
+			if b, ok := ebit[e.pred]; ok && e.pred != 0 && joined != 1 {
+				pb = 1 << b
 			}
 			it := s.lists[e.t].iter()
 			for it.next() {
@@ -504,7 +535,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 				acc.touch(d)
 				th, tb := float32(it.tf>>5), float32(it.tf&31)
 				x := th*s.normH[d] + tb*s.normB[d]
-				acc.s2[d] += e.w * x / (k1 + x)
+				if acc.emask[d]&pb != 0 {
+					acc.s2[d] += joined * e.w * x / (k1 + x)
+				} else {
+					acc.s2[d] += e.w * x / (k1 + x)
+				}
 				acc.emask[d] |= bit
 			}
 		}
@@ -629,9 +664,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 }
 
 type expTerm struct {
-	t   uint32
-	key uint64
-	w   float32
+	t    uint32
+	key  uint64
+	w    float32
+	pred uint64
+	pos  int
 }
 
 // expansion picks the n most specific terms of document d by tf·idf,
@@ -639,32 +676,50 @@ type expTerm struct {
 func (ix *Index) expansion(s *side, d uint32, n, maxDF int) []expTerm {
 	it := &s.docs[d]
 	sc := &scanner{}
-	var head, body []uint64
-	sc.scan(it.title, func(k uint64) { head = append(head, k) })
-	for _, kw := range it.keywords {
-		sc.scan(kw, func(k uint64) { head = append(head, k) })
+	// Every occurrence in text order, with the overlapping bigram before
+	// it; one sort by key then groups them, first occurrence first.
+	type occ struct {
+		key, pred uint64
+		pos       int32
+		head      bool
 	}
-	sc.scan(it.desc, func(k uint64) { body = append(body, k) })
-	slices.Sort(head)
-	slices.Sort(body)
+	occs := make([]occ, 0, 256)
+	var last uint64
+	head := true
+	note := func(k uint64) {
+		o := occ{key: k, pos: int32(len(occs)), head: head}
+		if sc.cont && last != k {
+			o.pred = last
+		}
+		occs = append(occs, o)
+		last = k
+	}
+	sc.scan(it.title, note)
+	for _, kw := range it.keywords {
+		sc.scan(kw, note)
+	}
+	head = false
+	sc.scan(it.desc, note)
+	slices.SortFunc(occs, func(a, b occ) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return int(a.pos - b.pos)
+	})
 	N := s.nAlive
-	out := make([]expTerm, 0, len(head)+len(body))
+	out := make([]expTerm, 0, len(occs)/2)
 	hw := float32(ix.p.HeadWeight)
-	for i, j := 0, 0; i < len(head) || j < len(body); {
-		var k uint64
-		if j >= len(body) || i < len(head) && head[i] < body[j] {
-			k = head[i]
-		} else {
-			k = body[j]
-		}
+	for i := 0; i < len(occs); {
+		first := occs[i]
 		var c float32
-		for ; i < len(head) && head[i] == k; i++ {
-			c += hw
+		for ; i < len(occs) && occs[i].key == first.key; i++ {
+			if occs[i].head {
+				c += hw
+			} else {
+				c++
+			}
 		}
-		for ; j < len(body) && body[j] == k; j++ {
-			c++
-		}
-		t, ok := s.terms[k]
+		t, ok := s.terms[first.key]
 		if !ok {
 			continue
 		}
@@ -672,10 +727,15 @@ func (ix *Index) expansion(s *side, d uint32, n, maxDF int) []expTerm {
 		if df < 2 || df > maxDF {
 			continue
 		}
-		w := idf(N, df) * float32(ix.kindWeight(k)) * c / (c + 1)
-		out = append(out, expTerm{t: t, key: k, w: w})
+		w := idf(N, df) * float32(ix.kindWeight(first.key)) * c / (c + 1)
+		out = append(out, expTerm{t: t, key: first.key, w: w, pred: first.pred, pos: int(first.pos)})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].w > out[j].w || out[i].w == out[j].w && out[i].key < out[j].key })
+	slices.SortFunc(out, func(a, b expTerm) int {
+		if c := cmp.Compare(b.w, a.w); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.key, b.key)
+	})
 	if len(out) > n {
 		out = out[:n]
 	}
@@ -762,7 +822,9 @@ const functionChars = "的了在和与及或对于是为以而由从把被将其
 // bigram and Latin word it contains, looked up once per search.
 type spanText struct {
 	rs    []rune
-	pair  []int8 // pair[i]: bit of the bigram rs[i-1]rs[i]; -1 if none
+	pair  []int8  // pair[i]: bit of the bigram rs[i-1]rs[i]; -1 if none
+	pairs []int32 // the i with pair[i] ≥ 0, ascending
+	fn    []bool  // fn[i]: rs[i] is one of functionChars
 	words []spanWord
 	strs  map[[2]int]string // rs[lo:hi] as strings, made once
 }
@@ -786,7 +848,7 @@ type spanWord struct {
 }
 
 func newSpanText(rs []rune, bit map[uint64]int) *spanText {
-	st := &spanText{rs: rs, pair: make([]int8, len(rs))}
+	st := &spanText{rs: rs, pair: make([]int8, len(rs)), fn: make([]bool, len(rs))}
 	isWordRune := func(r rune) bool {
 		return r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') || r >= 0x80 && !zh.IsHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
 	}
@@ -797,8 +859,10 @@ func newSpanText(rs []rune, bit map[uint64]int) *spanText {
 			if i > 0 && zh.IsHan(rs[i-1]) && zh.IsHan(rs[i]) {
 				if b, ok := bit[gram2(rs[i-1], rs[i])]; ok {
 					st.pair[i] = int8(b)
+					st.pairs = append(st.pairs, int32(i))
 				}
 			}
+			st.fn[i] = strings.ContainsRune(functionChars, rs[i])
 		}
 		in := i < len(rs) && isWordRune(rs[i])
 		switch {
@@ -826,26 +890,37 @@ func spans(st *spanText, m uint64, minRunes int) []string {
 			out = append(out, t)
 		}
 	}
-	rs := st.rs
-	start := -1 // start of the current span in rs
-	for i := 0; i <= len(rs); i++ {
-		pair := i < len(rs) && st.pair[i] >= 0 && m&(1<<st.pair[i]) != 0
-		switch {
-		case pair && start < 0:
-			start = i - 1
-		case !pair && start >= 0:
-			j := i
-			for start < j && strings.ContainsRune(functionChars, rs[start]) {
-				start++
-			}
-			for j > start && strings.ContainsRune(functionChars, rs[j-1]) {
-				j--
-			}
-			if j-start >= minRunes {
-				add(st.str(start, j))
-			}
-			start = -1
+	// A span is a run of consecutive positions i whose bigram
+	// rs[i-1]rs[i] has its bit set: runes start … last.
+	flush := func(start, last int) {
+		j := last + 1
+		for start < j && st.fn[start] {
+			start++
 		}
+		for j > start && st.fn[j-1] {
+			j--
+		}
+		if j-start >= minRunes {
+			add(st.str(start, j))
+		}
+	}
+	start, last := -1, -2
+	for _, i32 := range st.pairs {
+		i := int(i32)
+		if m&(1<<st.pair[i]) == 0 {
+			continue
+		}
+		if start >= 0 && i == last+1 {
+			last = i
+			continue
+		}
+		if start >= 0 {
+			flush(start, last)
+		}
+		start, last = i-1, i
+	}
+	if start >= 0 {
+		flush(start, last)
 	}
 	for _, w := range st.words {
 		if m&(1<<w.bit) != 0 {

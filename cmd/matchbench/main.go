@@ -76,31 +76,34 @@ func (e *ourEngine) Close() error      { e.ix = nil; return nil }
 
 func main() {
 	var (
-		dir     = flag.String("bench", "../shared/bench", "benchmark directory")
-		tasks   = flag.String("tasks", "A,B,C", "tasks to run")
-		engines = flag.String("engines", "innobridge,bleve-cjk,bleve-gse", "engines to run")
-		runDir  = flag.String("runs", "", "write run TSVs (qid, docid, rank) here")
-		scale   = flag.Int("scale", 0, "generate a synthetic corpus of this many listings and measure speed only")
-		scaleQ  = flag.Int("scale-queries", 500, "queries for the scale run")
-		scaleW  = flag.String("scale-out", "", "also write the synthetic corpus as JSON lines to this file")
-		k1      = flag.Float64("k1", 0, "BM25 k1 (0: default)")
-		bh      = flag.Float64("bhead", 0, "")
-		bb      = flag.Float64("bbody", 0, "")
-		hw      = flag.Float64("hw", 0, "head weight")
-		dep     = flag.Float64("dep", 0, "weight of a query bigram whose overlapping predecessor the listing also has (1: off)")
-		wbi     = flag.Float64("wbi", 0, "bigram weight")
-		wph     = flag.Float64("wph", 0, "keyword phrase weight")
-		wseg    = flag.Float64("wseg", 0, "segmented phrase weight")
-		exp     = flag.Int("exp", 0, "expansion terms (<0 off)")
-		rel     = flag.Float64("rel", 0, "related weight")
-		relkw   = flag.Float64("relkw", 0, "related weight for queries with keywords")
-		maxdf   = flag.Float64("maxdf", 0, "max df share")
-		concept = flag.Float64("concept", 0, "concept-space weight (<0 off)")
-		cdepth  = flag.Int("cdepth", 0, "concept rerank depth")
-		noseg   = flag.Bool("noseg", false, "no gse segmentation of queries")
-		cpuProf = flag.String("cpuprofile", "", "write a CPU profile to this file")
-		e2e     = flag.Bool("e2e", true, "also time innobridge match --corpus end to end against Bleve build+query, top 10")
-		bin     = flag.String("bin", "", "innobridge binary for the end-to-end timing (default: the same code in process)")
+		dir      = flag.String("bench", "../shared/bench", "benchmark directory")
+		tasks    = flag.String("tasks", "A,B,C", "tasks to run")
+		engines  = flag.String("engines", "innobridge,bleve-cjk,bleve-gse", "engines to run")
+		runDir   = flag.String("runs", "", "write run TSVs (qid, docid, rank) here")
+		scale    = flag.Int("scale", 0, "generate a synthetic corpus of this many listings and measure speed only")
+		scaleQ   = flag.Int("scale-queries", 500, "queries for the scale run")
+		scaleW   = flag.String("scale-out", "", "also write the synthetic corpus as JSON lines to this file")
+		k1       = flag.Float64("k1", 0, "BM25 k1 (0: default)")
+		bh       = flag.Float64("bhead", 0, "")
+		bb       = flag.Float64("bbody", 0, "")
+		hw       = flag.Float64("hw", 0, "head weight")
+		dep      = flag.Float64("dep", 0, "weight of a query bigram whose overlapping predecessor the listing also has (1: off)")
+		relsure  = flag.Float64("relsure", 0, "related weight when the best match leads clearly")
+		surelead = flag.Float64("surelead", 0, "lead of the best match (share of its score) that counts as clear")
+		joined   = flag.Float64("joined", 0, "weight of an expansion bigram whose predecessor in the best match the listing also has (1: off)")
+		wbi      = flag.Float64("wbi", 0, "bigram weight")
+		wph      = flag.Float64("wph", 0, "keyword phrase weight")
+		wseg     = flag.Float64("wseg", 0, "segmented phrase weight")
+		exp      = flag.Int("exp", 0, "expansion terms (<0 off)")
+		rel      = flag.Float64("rel", 0, "related weight")
+		relkw    = flag.Float64("relkw", 0, "related weight for queries with keywords")
+		maxdf    = flag.Float64("maxdf", 0, "max df share")
+		concept  = flag.Float64("concept", 0, "concept-space weight (<0 off)")
+		cdepth   = flag.Int("cdepth", 0, "concept rerank depth")
+		noseg    = flag.Bool("noseg", false, "no gse segmentation of queries")
+		cpuProf  = flag.String("cpuprofile", "", "write a CPU profile to this file")
+		e2e      = flag.Bool("e2e", true, "also time innobridge match --corpus end to end against Bleve build+query, top 10")
+		bin      = flag.String("bin", "", "innobridge binary for the end-to-end timing (default: the same code in process)")
 	)
 	flag.Parse()
 	if *cpuProf != "" {
@@ -113,7 +116,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "matchbench: no benchmark data in %s; skipping\n", *dir)
 		return
 	}
-	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw, Dependent: *dep,
+	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw, Dependent: *dep, RelatedSure: *relsure, SureLead: *surelead, Joined: *joined,
 		Bigram: *wbi, Phrase: *wph, SegPhrase: *wseg, Expand: *exp, Related: *rel, RelatedKW: *relkw, MaxDF: *maxdf,
 		Concept: *concept, ConceptDepth: *cdepth}}
 	var es []engine
