@@ -84,19 +84,25 @@ type phrase struct {
 	runes int
 }
 
-// accumulator holds per-document scratch space for one search.
+// accumulator holds per-document scratch space for one search: one entry
+// per listing, its fields side by side so that a posting touches one
+// cache line.
 type accumulator struct {
 	gen     uint32
-	stamp   []uint32
-	s1      []float32 // lexical
-	sp      []float32 // phrase
-	s2      []float32 // related
-	sd      []float32 // discount of dependent bigrams (Params.Dependent), ≤ 0
-	sc      []float32 // concept
-	mask    []uint64  // query terms present
-	hmask   []uint64  // query terms present in the head
-	emask   []uint64  // expansion terms present
+	e       []accEntry
 	touched []uint32
+}
+
+type accEntry struct {
+	stamp uint32  // the search (gen) that last wrote this entry
+	s1    float32 // lexical
+	sp    float32 // phrase
+	s2    float32 // related
+	sd    float32 // discount of dependent bigrams (Params.Dependent), ≤ 0
+	sc    float32 // concept
+	mask  uint64  // query terms present
+	hmask uint64  // query terms present in the head
+	emask uint64  // expansion terms present
 }
 
 var accPool sync.Pool
@@ -106,22 +112,16 @@ func getAcc(n int) *accumulator {
 	if a == nil {
 		a = &accumulator{}
 	}
-	if len(a.stamp) < n {
-		n = max(n, len(a.stamp)*5/4)
-		a.stamp = make([]uint32, n)
-		a.s1 = make([]float32, n)
-		a.sp = make([]float32, n)
-		a.s2 = make([]float32, n)
-		a.sd = make([]float32, n)
-		a.sc = make([]float32, n)
-		a.mask = make([]uint64, n)
-		a.hmask = make([]uint64, n)
-		a.emask = make([]uint64, n)
+	if len(a.e) < n {
+		n = max(n, len(a.e)*5/4)
+		a.e = make([]accEntry, n)
 		a.gen = 0
 	}
 	a.gen++
 	if a.gen == 0 {
-		clear(a.stamp)
+		for i := range a.e {
+			a.e[i].stamp = 0
+		}
 		a.gen = 1
 	}
 	a.touched = a.touched[:0]
@@ -129,10 +129,8 @@ func getAcc(n int) *accumulator {
 }
 
 func (a *accumulator) touch(d uint32) {
-	if a.stamp[d] != a.gen {
-		a.stamp[d] = a.gen
-		a.s1[d], a.sp[d], a.s2[d], a.sc[d], a.sd[d] = 0, 0, 0, 0, 0
-		a.mask[d], a.hmask[d], a.emask[d] = 0, 0, 0
+	if a.e[d].stamp != a.gen {
+		a.e[d] = accEntry{stamp: a.gen}
 		a.touched = append(a.touched, d)
 	}
 }
@@ -403,7 +401,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 				continue
 			}
 			if restrict {
-				if acc.stamp[d] != acc.gen {
+				if acc.e[d].stamp != acc.gen {
 					continue
 				}
 			} else {
@@ -412,13 +410,13 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			th, tb := float32(it.tf>>5), float32(it.tf&31)
 			x := th*s.normH[d] + tb*s.normB[d]
 			c := qt.w * x / (k1 + x)
-			acc.s1[d] += c
-			if acc.mask[d]&predBit != 0 {
-				acc.sd[d] += (dep - 1) * c
+			acc.e[d].s1 += c
+			if acc.e[d].mask&predBit != 0 {
+				acc.e[d].sd += (dep - 1) * c
 			}
-			acc.mask[d] |= bit
+			acc.e[d].mask |= bit
 			if th > 0 {
-				acc.hmask[d] |= bit
+				acc.e[d].hmask |= bit
 			}
 		}
 		if ctx.Err() != nil {
@@ -435,7 +433,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	}
 	if len(scored) > 0 {
 		for _, d := range acc.touched {
-			m := acc.mask[d]
+			m := acc.e[d].mask
 			for _, ph := range scored {
 				if m&ph.mask == ph.mask {
 					ph.df++
@@ -446,7 +444,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			ph.idf = idf(N, ph.df) * ph.w
 		}
 		for _, d := range acc.touched {
-			m, hm := acc.mask[d], acc.hmask[d]
+			m, hm := acc.e[d].mask, acc.e[d].hmask
 			var sp float32
 			for _, ph := range scored {
 				if m&ph.mask == ph.mask {
@@ -457,7 +455,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 					sp += ph.idf * x / (k1 + x)
 				}
 			}
-			acc.sp[d] = sp
+			acc.e[d].sp = sp
 		}
 	}
 	// Best first-stage match.
@@ -467,15 +465,15 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	// others keep the full credit of the words they share with it.
 	if len(q.keywords) > 0 && p.Dependent != 1 {
 		for _, d := range acc.touched {
-			acc.s1[d] += acc.sd[d]
-			acc.sd[d] = 0
+			acc.e[d].s1 += acc.e[d].sd
+			acc.e[d].sd = 0
 		}
 	}
 	best, bestScore, bestDep, second := uint32(0), float32(-1), float32(-1), float32(-1)
 	for _, d := range acc.touched {
-		v := acc.s1[d] + acc.sp[d]
+		v := acc.e[d].s1 + acc.e[d].sp
 		bestScore = max(bestScore, v)
-		if v += acc.sd[d]; v > bestDep {
+		if v += acc.e[d].sd; v > bestDep {
 			best, bestDep, second = d, v, bestDep
 		} else if v > second {
 			second = v
@@ -535,19 +533,19 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 				acc.touch(d)
 				th, tb := float32(it.tf>>5), float32(it.tf&31)
 				x := th*s.normH[d] + tb*s.normB[d]
-				if acc.emask[d]&pb != 0 {
-					acc.s2[d] += joined * e.w * x / (k1 + x)
+				if acc.e[d].emask&pb != 0 {
+					acc.e[d].s2 += joined * e.w * x / (k1 + x)
 				} else {
-					acc.s2[d] += e.w * x / (k1 + x)
+					acc.e[d].s2 += e.w * x / (k1 + x)
 				}
-				acc.emask[d] |= bit
+				acc.e[d].emask |= bit
 			}
 		}
-		max2 = acc.s2[best]
+		max2 = acc.e[best].s2
 		// No listing is more like the best match than the best match
 		// itself: one that shares its terms more often is capped there.
 		for _, d := range acc.touched {
-			acc.s2[d] = min(acc.s2[d], max2)
+			acc.e[d].s2 = min(acc.e[d].s2, max2)
 		}
 	}
 	// Final scores and top k.
@@ -563,7 +561,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	}
 	if cv == nil {
 		for _, d := range acc.touched {
-			f := (acc.s1[d]+acc.sp[d])*inv1 + acc.s2[d]*inv2
+			f := (acc.e[d].s1+acc.e[d].sp)*inv1 + acc.e[d].s2*inv2
 			if len(h.d) == h.k && f < h.s[0] {
 				continue // cheaper than the call
 			}
@@ -574,7 +572,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		// their closeness in the concept space to the best matches.
 		pre := topK{k: max(k, p.ConceptDepth)}
 		for _, d := range acc.touched {
-			pre.push(d, (acc.s1[d]+acc.sp[d])*inv1+acc.s2[d]*inv2)
+			pre.push(d, (acc.e[d].s1+acc.e[d].sp)*inv1+acc.e[d].s2*inv2)
 		}
 		wc := float32(p.Concept)
 		// The query's concept: the centroid of the best few first-stage
@@ -584,7 +582,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		cen := make([]float32, conceptDim)
 		for _, d := range top[:min(conceptCentroid, len(top))] {
 			if v := s.cpt.at(d); v != nil {
-				f := (acc.s1[d]+acc.sp[d])*inv1 + acc.s2[d]*inv2
+				f := (acc.e[d].s1+acc.e[d].sp)*inv1 + acc.e[d].s2*inv2
 				for i := range cen {
 					cen[i] += f * v[i]
 				}
@@ -600,7 +598,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 				if d == best { // the concept reorders the others, not the best match
 					c = 1
 				}
-				acc.sc[d] = wc * c
+				acc.e[d].sc = wc * c
 				f += wc * c
 			}
 			h.push(d, f)
@@ -629,13 +627,13 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		w := &r.Why
 		w.Fit = fits
 		w.Parts = Parts{
-			Lexical:    float64(acc.s1[d] * inv1),
-			Phrase:     float64(acc.sp[d] * inv1),
-			Related:    float64(acc.s2[d] * inv2),
-			Concept:    float64(acc.sc[d]),
+			Lexical:    float64(acc.e[d].s1 * inv1),
+			Phrase:     float64(acc.e[d].sp * inv1),
+			Related:    float64(acc.e[d].s2 * inv2),
+			Concept:    float64(acc.e[d].sc),
 			Structured: p.Structured * fscore,
 		}
-		m := acc.mask[d]
+		m := acc.e[d].mask
 		matched, ok := matchedBy[m]
 		if !ok {
 			matched = ix.matched(qText, m, phs)
@@ -647,7 +645,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			if aText == nil {
 				aText = newSpanText(itemRunes(&s.docs[best]), bitMap(anchorKeys[:nExp]))
 			}
-			key := whyKey{m, acc.emask[d]}
+			key := whyKey{m, acc.e[d].emask}
 			related, ok := relatedBy[key]
 			if !ok {
 				related = ix.related(aText, key.em, matched)
@@ -815,8 +813,15 @@ func bitMap(keys []uint64) map[uint64]int {
 	return m
 }
 
-// functionChars rarely begin or end a term; spans drop them at their ends.
-const functionChars = "的了在和与及或对于是为以而由从把被将其之中上下等"
+// isFunctionChar reports whether r is a function character, which rarely
+// begins or ends a term: spans drop them at their ends.
+func isFunctionChar(r rune) bool {
+	switch r {
+	case '的', '了', '在', '和', '与', '及', '或', '对', '于', '是', '为', '以', '而', '由', '从', '把', '被', '将', '其', '之', '中', '上', '下', '等':
+		return true
+	}
+	return false
+}
 
 // spanText is a folded text prepared for spans: the mask bit of each
 // bigram and Latin word it contains, looked up once per search.
@@ -824,7 +829,6 @@ type spanText struct {
 	rs    []rune
 	pair  []int8  // pair[i]: bit of the bigram rs[i-1]rs[i]; -1 if none
 	pairs []int32 // the i with pair[i] ≥ 0, ascending
-	fn    []bool  // fn[i]: rs[i] is one of functionChars
 	words []spanWord
 	strs  map[[2]int]string // rs[lo:hi] as strings, made once
 }
@@ -848,7 +852,7 @@ type spanWord struct {
 }
 
 func newSpanText(rs []rune, bit map[uint64]int) *spanText {
-	st := &spanText{rs: rs, pair: make([]int8, len(rs)), fn: make([]bool, len(rs))}
+	st := &spanText{rs: rs, pair: make([]int8, len(rs))}
 	isWordRune := func(r rune) bool {
 		return r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') || r >= 0x80 && !zh.IsHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
 	}
@@ -862,7 +866,6 @@ func newSpanText(rs []rune, bit map[uint64]int) *spanText {
 					st.pairs = append(st.pairs, int32(i))
 				}
 			}
-			st.fn[i] = strings.ContainsRune(functionChars, rs[i])
 		}
 		in := i < len(rs) && isWordRune(rs[i])
 		switch {
@@ -894,10 +897,10 @@ func spans(st *spanText, m uint64, minRunes int) []string {
 	// rs[i-1]rs[i] has its bit set: runes start … last.
 	flush := func(start, last int) {
 		j := last + 1
-		for start < j && st.fn[start] {
+		for start < j && isFunctionChar(st.rs[start]) {
 			start++
 		}
-		for j > start && st.fn[j-1] {
+		for j > start && isFunctionChar(st.rs[j-1]) {
 			j--
 		}
 		if j-start >= minRunes {
