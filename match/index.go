@@ -439,8 +439,12 @@ func (pl *plist) add(doc uint32, head, body uint16) {
 
 // side is one direction's inverted index.
 type side struct {
-	terms  map[uint64]uint32 // term key → list index
-	lists  []plist
+	terms map[uint64]uint32 // term key → list index, for terms of live documents
+	lists []plist
+	// live[t] counts the live documents in list t: its document frequency.
+	// The postings of replaced or removed documents stay in the list until
+	// compaction, but no longer count.
+	live   []int32
 	docs   []item
 	lenH   []uint16
 	lenB   []uint16
@@ -480,8 +484,10 @@ func (s *side) insert(ix *Index, it *item, a *analysed) {
 			t = uint32(len(s.lists))
 			s.terms[tc.key] = t
 			s.lists = append(s.lists, plist{})
+			s.live = append(s.live, 0)
 		}
 		s.lists[t].add(id, tc.head, tc.body)
+		s.live[t]++
 	}
 	for _, d := range a.domainTerms {
 		ix.vocab[d]++
@@ -521,11 +527,14 @@ func (s *side) remove(ix *Index, ext string) bool {
 		return false
 	}
 	s.kill(ix, id)
+	s.refreshNorms(ix.p, false) // as insertions do, through add
 	return true
 }
 
 // kill tombstones a document; its postings are dropped at the next
-// compaction.
+// compaction, but it leaves the document frequencies at once. A term no
+// live document has any more leaves the terms map, as it would be absent
+// from an index built afresh; its list is dropped at compaction.
 func (s *side) kill(ix *Index, id uint32) {
 	if !s.alive[id] {
 		return
@@ -536,6 +545,13 @@ func (s *side) kill(ix *Index, id uint32) {
 	s.sumH -= float64(s.lenH[id])
 	s.sumB -= float64(s.lenB[id])
 	it := &s.docs[id]
+	_, tcs, _, _ := (&scanner{}).docTerms(it, nil, nil) // the terms insert added
+	for _, tc := range tcs {
+		t := s.terms[tc.key]
+		if s.live[t]--; s.live[t] == 0 {
+			delete(s.terms, tc.key)
+		}
+	}
 	for _, kw := range it.keywords {
 		t := zh.Fold(strings.TrimSpace(kw))
 		if n := ix.vocab[t]; n > 1 {
@@ -553,24 +569,29 @@ func (s *side) kill(ix *Index, id uint32) {
 	}
 }
 
-// compact rewrites the posting lists without dead documents.
+// compact rewrites the posting lists without dead documents, and drops
+// the lists of terms no live document has.
 func (s *side) compact() {
-	for t := range s.lists {
-		old := s.lists[t]
+	lists := make([]plist, 0, len(s.terms))
+	live := make([]int32, 0, len(s.terms))
+	for k, t := range s.terms {
 		var pl plist
-		it := old.iter()
+		it := s.lists[t].iter()
 		for it.next() {
 			if s.alive[it.doc] {
 				pl.add(it.doc, uint16(it.tf>>5), uint16(it.tf&31))
 			}
 		}
-		s.lists[t] = pl
+		s.terms[k] = uint32(len(lists))
+		lists = append(lists, pl)
+		live = append(live, int32(len(pl.tfs)))
 	}
+	s.lists, s.live = lists, live
 	s.dead = 0
 }
 
-// df returns the number of postings of list t (live or not).
-func (s *side) df(t uint32) int { return len(s.lists[t].tfs) }
+// df returns the number of live documents in list t.
+func (s *side) df(t uint32) int { return int(s.live[t]) }
 
 type plIter struct {
 	pl  *plist
