@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/innobridge/innobridge"
@@ -35,7 +34,6 @@ type Matching struct {
 
 	buildMu sync.Mutex // serialises builds
 	built   bool
-	busy    atomic.Bool // a background rebuild is running
 
 	mu    sync.Mutex // guards gen (and its maps) and since
 	gen   *generation
@@ -43,17 +41,15 @@ type Matching struct {
 }
 
 // generation is one index and what the service keeps beside it. The
-// engine leaves a replaced or removed listing's postings behind until it
-// compacts, which skews document frequencies in a small or much-edited
-// index; when churn grows past a tenth of the listings, a new generation
-// is built from the store and swapped in.
+// engine counts only live listings in its document frequencies, so an
+// index kept current by replacements and removals ranks as one built
+// afresh; a generation lives as long as the process.
 type generation struct {
 	ix      *match.Index
 	achID   map[string]int64           // external id → id of indexed achievements
 	demID   map[string]int64           // and demands
 	updated map[string]time.Time       // "a:"/"d:" + external id → UpdatedAt as indexed
 	expires map[string]innobridge.Date // the same keys → expiry, for listings that expire
-	churn   int                        // listings replaced or removed since the build
 }
 
 func (m *Matching) newGeneration() *generation {
@@ -96,16 +92,16 @@ func (m *Matching) ensure(ctx context.Context) error {
 	if m.built {
 		return nil
 	}
-	if err := m.rebuildLocked(ctx); err != nil {
+	if err := m.buildLocked(ctx); err != nil {
 		return err
 	}
 	m.built = true
 	return nil
 }
 
-// rebuildLocked builds a new generation from the store and swaps it in,
+// buildLocked builds a new generation from the store and swaps it in,
 // then catches up with what changed during the build. buildMu is held.
-func (m *Matching) rebuildLocked(ctx context.Context) error {
+func (m *Matching) buildLocked(ctx context.Context) error {
 	start := m.svc.Now()
 	today := innobridge.NewDate(start)
 	g := m.newGeneration()
@@ -113,7 +109,6 @@ func (m *Matching) rebuildLocked(ctx context.Context) error {
 	if err := m.load(ctx, g, f); err != nil {
 		return fmt.Errorf("building the match index: %w", err)
 	}
-	g.churn = 0
 	m.mu.Lock()
 	m.gen, m.since = g, start
 	m.mu.Unlock()
@@ -127,38 +122,6 @@ func (m *Matching) rebuildLocked(ctx context.Context) error {
 	m.svc.Logger.InfoContext(ctx, "match index built", slog.Int("achievements", na), slog.Int("demands", nd),
 		slog.Duration("took", m.svc.Now().Sub(start)))
 	return nil
-}
-
-// maybeRebuild starts a new generation when churn has grown: at once when
-// the index is small, in the background when it is large.
-func (m *Matching) maybeRebuild(ctx context.Context, g *generation) {
-	m.mu.Lock()
-	live := len(g.achID) + len(g.demID)
-	stale := g.churn*10 > live && m.gen == g
-	m.mu.Unlock()
-	if !stale {
-		return
-	}
-	rebuild := func(ctx context.Context) {
-		m.buildMu.Lock()
-		defer m.buildMu.Unlock()
-		if m.cur() != g { // someone else rebuilt meanwhile
-			return
-		}
-		if err := m.rebuildLocked(ctx); err != nil {
-			m.svc.Logger.ErrorContext(ctx, "match index rebuild failed", slog.Any("err", err))
-		}
-	}
-	if live < 20000 {
-		rebuild(ctx)
-		return
-	}
-	if m.busy.CompareAndSwap(false, true) {
-		go func() {
-			defer m.busy.Store(false)
-			rebuild(context.WithoutCancel(ctx))
-		}()
-	}
 }
 
 // load reads every listing f selects, page by page, into g.
@@ -205,9 +168,6 @@ func (g *generation) put(key string, l *innobridge.Listing) bool {
 	if ok && old.Equal(l.UpdatedAt) {
 		return false // indexed as it is
 	}
-	if ok {
-		g.churn++
-	}
 	g.updated[key] = l.UpdatedAt
 	if l.ExpiresAt == nil {
 		delete(g.expires, key)
@@ -221,7 +181,6 @@ func (g *generation) remove(key string) bool {
 	if _, ok := g.updated[key]; !ok {
 		return false
 	}
-	g.churn++
 	delete(g.updated, key)
 	delete(g.expires, key)
 	kind, ext, _ := strings.Cut(key, ":")
@@ -296,9 +255,7 @@ func (m *Matching) listingChanged(kind string, id int64) {
 	}
 	if err != nil {
 		m.svc.Logger.Error("match index update failed", slog.String("kind", kind), slog.Int64("id", id), slog.Any("err", err))
-		return
 	}
-	m.maybeRebuild(ctx, g)
 }
 
 // Refresh brings the index up to date with the store: listings changed
@@ -325,7 +282,6 @@ func (m *Matching) Refresh(ctx context.Context) error {
 	}
 	m.since = start
 	m.mu.Unlock()
-	m.maybeRebuild(ctx, g)
 	return nil
 }
 
