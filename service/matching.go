@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/innobridge/innobridge"
@@ -28,16 +29,44 @@ import (
 // when the service changes a listing (OnListingChange), and refreshed from
 // the store's updated_at every Run interval, which picks up imports,
 // changes made by other instances on the same database, and expiry.
+//
+// With SnapshotPath set, the index is also kept in a file (see
+// SaveSnapshot), and at start it is read from there and caught up with
+// the store instead of being built again.
 type Matching struct {
+	// SnapshotPath is the file the index is saved to and loaded from;
+	// empty for none. Each instance needs its own: the file holds the
+	// full text of confidential demands, and is written with mode 0600.
+	SnapshotPath string
+	// SnapshotEvery is the least time between two saves by Run when the
+	// index has changed (default 5 minutes). A build is saved at once.
+	SnapshotEvery time.Duration
+
 	svc  *Service
 	opts match.Options
 
-	buildMu sync.Mutex // serialises builds
-	built   bool
+	buildMu sync.Mutex // serialises builds and saves
+	built   atomic.Bool
 
-	mu    sync.Mutex // guards gen (and its maps) and since
+	// applyMu is held shared by every change to the index and its maps,
+	// exclusively by a save, so that what is saved agrees with itself.
+	applyMu sync.RWMutex
+
+	mu    sync.Mutex // guards gen (and its maps), since, saved, saving and pending
 	gen   *generation
 	since time.Time // last refresh
+	saved struct {  // the last save
+		g       *generation
+		changes int
+		at      time.Time
+	}
+	saving  bool            // a save is running: listing changes wait in pending
+	pending []listingChange // changes that came in during a save
+}
+
+type listingChange struct {
+	kind string
+	id   int64
 }
 
 // generation is one index and what the service keeps beside it. The
@@ -50,6 +79,7 @@ type generation struct {
 	demID   map[string]int64           // and demands
 	updated map[string]time.Time       // "a:"/"d:" + external id → UpdatedAt as indexed
 	expires map[string]innobridge.Date // the same keys → expiry, for listings that expire
+	changes int                        // listings indexed or removed, to tell a save is due
 }
 
 func (m *Matching) newGeneration() *generation {
@@ -85,17 +115,25 @@ func (m *Matching) Index() *match.Index { return m.cur().ix }
 // pageSize is how many listings a build or refresh reads per query.
 const pageSize = 5000
 
-// ensure builds the index from the store unless it has been built.
+// ensure builds the index from the store, or loads it from SnapshotPath
+// and catches up, unless that has been done.
 func (m *Matching) ensure(ctx context.Context) error {
+	if m.built.Load() { // without buildMu, which a save holds
+		return nil
+	}
 	m.buildMu.Lock()
 	defer m.buildMu.Unlock()
-	if m.built {
+	if m.built.Load() {
+		return nil
+	}
+	if m.SnapshotPath != "" && m.startFromSnapshot(ctx) {
+		m.built.Store(true)
 		return nil
 	}
 	if err := m.buildLocked(ctx); err != nil {
 		return err
 	}
-	m.built = true
+	m.built.Store(true)
 	return nil
 }
 
@@ -169,6 +207,7 @@ func (g *generation) put(key string, l *innobridge.Listing) bool {
 		return false // indexed as it is
 	}
 	g.updated[key] = l.UpdatedAt
+	g.changes++
 	if l.ExpiresAt == nil {
 		delete(g.expires, key)
 	} else {
@@ -181,6 +220,7 @@ func (g *generation) remove(key string) bool {
 	if _, ok := g.updated[key]; !ok {
 		return false
 	}
+	g.changes++
 	delete(g.updated, key)
 	delete(g.expires, key)
 	kind, ext, _ := strings.Cut(key, ":")
@@ -196,6 +236,8 @@ func (g *generation) remove(key string) bool {
 
 // putAchievements indexes the active ones of as and removes the others.
 func (m *Matching) putAchievements(ctx context.Context, g *generation, as []*innobridge.Achievement) error {
+	m.applyMu.RLock()
+	defer m.applyMu.RUnlock()
 	var add []*innobridge.Achievement
 	m.mu.Lock()
 	for _, a := range as {
@@ -214,6 +256,8 @@ func (m *Matching) putAchievements(ctx context.Context, g *generation, as []*inn
 // putDemands indexes the active ones of ds (full text) and removes the
 // others.
 func (m *Matching) putDemands(ctx context.Context, g *generation, ds []*innobridge.Demand) error {
+	m.applyMu.RLock()
+	defer m.applyMu.RUnlock()
 	var add []*innobridge.Demand
 	m.mu.Lock()
 	for _, d := range ds {
@@ -231,12 +275,19 @@ func (m *Matching) putDemands(ctx context.Context, g *generation, ds []*innobrid
 
 // listingChanged re-reads one listing after the service changed it.
 func (m *Matching) listingChanged(kind string, id int64) {
-	m.buildMu.Lock()
-	built := m.built
-	m.buildMu.Unlock()
-	if !built {
+	if !m.built.Load() {
 		return // the build will read it
 	}
+	m.mu.Lock()
+	// During a save the change is applied when the save is done, not to
+	// keep the caller waiting. (A save that starts just after this check
+	// makes it wait.)
+	if m.saving {
+		m.pending = append(m.pending, listingChange{kind, id})
+		m.mu.Unlock()
+		return
+	}
+	m.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	g := m.cur()
@@ -265,6 +316,10 @@ func (m *Matching) Refresh(ctx context.Context) error {
 	if err := m.ensure(ctx); err != nil {
 		return err
 	}
+	return m.refresh(ctx)
+}
+
+func (m *Matching) refresh(ctx context.Context) error {
 	start := m.svc.Now()
 	g := m.cur()
 	m.mu.Lock()
@@ -274,6 +329,8 @@ func (m *Matching) Refresh(ctx context.Context) error {
 		return fmt.Errorf("refreshing the match index: %w", err)
 	}
 	today := innobridge.NewDate(start)
+	m.applyMu.RLock()
+	defer m.applyMu.RUnlock()
 	m.mu.Lock()
 	for key, exp := range g.expires {
 		if exp.Before(today.Time) {
@@ -285,11 +342,13 @@ func (m *Matching) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// Run builds the index, then refreshes it every interval until ctx ends.
+// Run builds the index (or loads it from SnapshotPath), then refreshes it
+// every interval until ctx ends, saving it when SaveSnapshot is due.
 func (m *Matching) Run(ctx context.Context, every time.Duration) {
 	if err := m.ensure(ctx); err != nil && ctx.Err() == nil {
 		m.svc.Logger.ErrorContext(ctx, "match index build failed", slog.Any("err", err))
 	}
+	m.maybeSave(ctx)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -300,6 +359,7 @@ func (m *Matching) Run(ctx context.Context, every time.Duration) {
 			if err := m.Refresh(ctx); err != nil && ctx.Err() == nil {
 				m.svc.Logger.ErrorContext(ctx, "match index refresh failed", slog.Any("err", err))
 			}
+			m.maybeSave(ctx)
 		}
 	}
 }
