@@ -41,6 +41,11 @@ type Main struct {
 	// start and refreshed every RefreshEvery (default one minute).
 	Matching     *service.Matching
 	RefreshEvery time.Duration
+	// IndexSnapshot is the file the matching index is saved to, and at
+	// start loaded from and caught up with the store instead of being
+	// built again: "" means PATH.matchindex beside a SQLite database and
+	// none for PostgreSQL; "off" means none.
+	IndexSnapshot string
 	// Mailer, if set, e-mails notifications (see package smtp).
 	Mailer service.Mailer
 	// NotifyEvery, if positive, announces new policy eligibilities and
@@ -53,6 +58,7 @@ type Main struct {
 	listener net.Listener
 	done     chan error
 	stop     context.CancelFunc // ends the index refresh loop
+	bgDone   chan struct{}      // closed when the refresh loop has ended
 }
 
 // Run opens the store (initialising a brand-new database, refusing a stale
@@ -87,12 +93,23 @@ func (m *Main) Run(ctx context.Context) error {
 		fmt.Fprintf(m.Out, "首次启动：已创建管理员 %s，初始密码 %s（请登录后立即修改）\nfirst start: administrator %q created with password %q — change it after logging in\n", user, pw, user, pw)
 	}
 	m.Matching = service.NewMatching(m.Service, match.Options{Analyzer: analyzer})
+	switch m.IndexSnapshot {
+	case "":
+		m.Matching.SnapshotPath = defaultIndexSnapshot(st)
+	case "off":
+	default:
+		m.Matching.SnapshotPath = m.IndexSnapshot
+	}
 	if m.RefreshEvery <= 0 {
 		m.RefreshEvery = time.Minute
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stop = stop
-	go m.Matching.Run(bg, m.RefreshEvery)
+	m.bgDone = make(chan struct{})
+	go func() {
+		defer close(m.bgDone)
+		m.Matching.Run(bg, m.RefreshEvery)
+	}()
 	if m.NotifyEvery > 0 {
 		go m.notifyLoop(bg)
 	}
@@ -162,6 +179,9 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 	}
+	if m.bgDone != nil {
+		<-m.bgDone // a save in progress stops, leaving the last snapshot
+	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
 	}
@@ -169,7 +189,7 @@ func (m *Main) Close() error {
 }
 
 var cmdServe = &Command{
-	UsageLine: "serve [--addr HOST:PORT] [--db DSN] [--demo] [--behind-tls] [--trust-proxy] [--notify-every D] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U]]",
+	UsageLine: "serve [--addr HOST:PORT] [--db DSN] [--index-snapshot PATH|off] [--demo] [--behind-tls] [--trust-proxy] [--notify-every D] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U]]",
 	Short:     "run the web platform",
 	Long: `Serve runs the web platform and its JSON API.
 
@@ -178,6 +198,14 @@ the working directory) or postgres://user:pass@host/db. A brand-new database
 is initialised; a database with an older schema is refused until
 "innobridge migrate" brings it up to date. With --demo an empty database is
 filled with demonstration organisations, listings and users.
+
+The matching index is kept in a snapshot file, so that a restart loads it
+and catches up with the listings changed since instead of indexing every
+listing again: by default PATH.matchindex beside a SQLite database, for
+PostgreSQL only with --index-snapshot (each instance its own file). The
+file holds confidential demands in full; it is written with mode 0600.
+A missing or unusable snapshot is logged and the index built from the
+database.
 
 Notifications (a policy an enterprise now qualifies for, a recognition
 within 90 days of expiry) are announced at start and every --notify-every.
@@ -194,6 +222,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := cmdServe.FlagSet(stderr)
 	fs.StringVar(&m.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&m.DSN, "db", defaultDSN, "database: sqlite:PATH or postgres://…")
+	fs.StringVar(&m.IndexSnapshot, "index-snapshot", "", "file for the matching index's snapshot (default: beside a SQLite database, none for PostgreSQL; off: none)")
 	fs.BoolVar(&m.Demo, "demo", false, "load demo data into an empty database")
 	fs.BoolVar(&m.TLS, "behind-tls", false, "users reach the platform over HTTPS (a proxy terminates TLS): Secure cookies, HSTS")
 	fs.BoolVar(&m.TrustProxy, "trust-proxy", false, "take the client address for the audit log from X-Forwarded-For (only behind a proxy)")

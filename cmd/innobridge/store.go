@@ -47,6 +47,23 @@ func openStore(ctx context.Context, dsn string, mode storeMode) (store, error) {
 	return db, nil
 }
 
+// defaultIndexSnapshot is where serve keeps the matching index's
+// snapshot for a store: beside a SQLite database file (PATH.matchindex);
+// nowhere for PostgreSQL, whose several instances each need their own
+// file (--index-snapshot), or for an in-memory database.
+func defaultIndexSnapshot(st store) string {
+	db, ok := st.(*sqlite.DB)
+	if !ok {
+		return ""
+	}
+	file, query, _ := strings.Cut(db.Path, "?")
+	file = strings.TrimPrefix(file, "file:")
+	if file == "" || file == ":memory:" || strings.Contains(query, "mode=memory") {
+		return ""
+	}
+	return file + ".matchindex"
+}
+
 // redactDSN hides the password of a URL-style DSN for messages.
 func redactDSN(dsn string) string {
 	scheme, rest, ok := strings.Cut(dsn, "://")
