@@ -109,7 +109,7 @@ func trainRound(s *side, maxDF, workers int, prev *concept) *concept {
 			var tv [conceptDim]float32
 			for t := w; t < nl; t += workers {
 				pl := &s.lists[t]
-				df := len(pl.tfs)
+				df := s.df(uint32(t))
 				if df < 2 || df > maxDF {
 					continue
 				}
