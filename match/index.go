@@ -437,6 +437,10 @@ func (pl *plist) add(doc uint32, head, body uint16) {
 	pl.tfs = append(pl.tfs, byte(min(head, 7))<<5|byte(min(body, 31)))
 }
 
+// lenNorm holds a listing's BM25F length factors, head and body side by
+// side (a posting reads both).
+type lenNorm struct{ h, b float32 }
+
 // side is one direction's inverted index.
 type side struct {
 	terms map[uint64]uint32 // term key → list index, for terms of live documents
@@ -455,10 +459,10 @@ type side struct {
 	sumB   float64
 	// Precomputed BM25F length factors HeadWeight/(1-b+b·len/avg) and
 	// 1/(1-b+b·len/avg), refreshed when the averages drift.
-	normH, normB []float32
-	avgH, avgB   float64
-	dead         int
-	cpt          *concept // concept space; nil until trained
+	norm       []lenNorm
+	avgH, avgB float64
+	dead       int
+	cpt        *concept // concept space; nil until trained
 }
 
 func newSide() *side {
@@ -493,15 +497,16 @@ func (s *side) insert(ix *Index, it *item, a *analysed) {
 		ix.vocab[d]++
 		ix.maxVoc = max(ix.maxVoc, utf8.RuneCountInString(d))
 	}
-	s.normH = append(s.normH, 0)
-	s.normB = append(s.normB, 0)
+	s.norm = append(s.norm, lenNorm{})
 	s.setNorm(ix.p, id)
 }
 
 func (s *side) setNorm(p Params, id uint32) {
 	avgH, avgB := max(s.avgH, 1), max(s.avgB, 1)
-	s.normH[id] = float32(p.HeadWeight / (1 - p.BHead + p.BHead*float64(s.lenH[id])/avgH))
-	s.normB[id] = float32(1 / (1 - p.BBody + p.BBody*float64(s.lenB[id])/avgB))
+	s.norm[id] = lenNorm{
+		h: float32(p.HeadWeight / (1 - p.BHead + p.BHead*float64(s.lenH[id])/avgH)),
+		b: float32(1 / (1 - p.BBody + p.BBody*float64(s.lenB[id])/avgB)),
+	}
 }
 
 // refreshNorms recomputes the length factors when the average lengths moved

@@ -408,7 +408,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 				acc.touch(d)
 			}
 			th, tb := float32(it.tf>>5), float32(it.tf&31)
-			x := th*s.normH[d] + tb*s.normB[d]
+			x := th*s.norm[d].h + tb*s.norm[d].b
 			c := qt.w * x / (k1 + x)
 			acc.e[d].s1 += c
 			if acc.e[d].mask&predBit != 0 {
@@ -448,9 +448,9 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			var sp float32
 			for _, ph := range scored {
 				if m&ph.mask == ph.mask {
-					x := s.normB[d]
+					x := s.norm[d].b
 					if hm&ph.mask == ph.mask {
-						x += s.normH[d]
+						x += s.norm[d].h
 					}
 					sp += ph.idf * x / (k1 + x)
 				}
@@ -532,7 +532,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 				}
 				acc.touch(d)
 				th, tb := float32(it.tf>>5), float32(it.tf&31)
-				x := th*s.normH[d] + tb*s.normB[d]
+				x := th*s.norm[d].h + tb*s.norm[d].b
 				if acc.e[d].emask&pb != 0 {
 					acc.e[d].s2 += joined * e.w * x / (k1 + x)
 				} else {
@@ -605,7 +605,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		}
 	}
 	ids := h.sorted()
-	res := make([]Result, 0, len(ids))
+	res := make([]Result, len(ids))
 	qText := newSpanText(itemRunes(q), bitMap(bitKey[:nbits]))
 	var aText *spanText
 	// Explanations depend only on which query and anchor terms a result
@@ -613,7 +613,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	type whyKey struct{ m, em uint64 }
 	matchedBy := map[uint64][]string{}
 	relatedBy := map[whyKey][]string{}
-	for _, d := range ids {
+	for i, d := range ids {
 		it := &s.docs[d]
 		var dem, ach *item
 		if qIsDemand {
@@ -622,8 +622,8 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			dem, ach = it, q
 		}
 		fits, fscore := structuredFit(dem, ach)
-		res = append(res, Result{ID: it.ext})
-		r := &res[len(res)-1]
+		r := &res[i]
+		r.ID = it.ext
 		w := &r.Why
 		w.Fit = fits
 		w.Parts = Parts{
@@ -887,12 +887,7 @@ func newSpanText(rs []rune, bit map[uint64]int) *spanText {
 // from their ends and at least minRunes long, and the Latin words (with a
 // letter) whose bits are set; longest first.
 func spans(st *spanText, m uint64, minRunes int) []string {
-	var out []string
-	add := func(t string) {
-		if !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
+	var found [][2]int // rune ranges, made strings once sorted
 	// A span is a run of consecutive positions i whose bigram
 	// rs[i-1]rs[i] has its bit set: runes start … last.
 	flush := func(start, last int) {
@@ -904,7 +899,7 @@ func spans(st *spanText, m uint64, minRunes int) []string {
 			j--
 		}
 		if j-start >= minRunes {
-			add(st.str(start, j))
+			found = append(found, [2]int{start, j})
 		}
 	}
 	start, last := -1, -2
@@ -927,10 +922,16 @@ func spans(st *spanText, m uint64, minRunes int) []string {
 	}
 	for _, w := range st.words {
 		if m&(1<<w.bit) != 0 {
-			add(st.str(w.lo, w.hi))
+			found = append(found, [2]int{w.lo, w.hi})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
+	slices.SortStableFunc(found, func(a, b [2]int) int { return (b[1] - b[0]) - (a[1] - a[0]) })
+	out := make([]string, 0, len(found))
+	for _, r := range found {
+		if t := st.str(r[0], r[1]); !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
 	return out
 }
 

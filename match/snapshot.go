@@ -310,7 +310,7 @@ func (s *side) read(d *decoder, p Params) (wait func() error) {
 	}
 	s.nAlive = n
 	s.alive = make([]bool, n)
-	s.normH, s.normB = make([]float32, n), make([]float32, n)
+	s.norm = make([]lenNorm, n)
 	for id := range n {
 		s.alive[id] = true
 		s.setNorm(p, uint32(id))
