@@ -76,7 +76,12 @@ type Params struct {
 	// MaxPostings caps MaxDF in listings: on a large index a gram in tens of
 	// thousands of listings costs much and tells little.
 	MaxPostings int
-	Structured  float64 // weight of structured fit
+	// ExpandPostings bounds the postings the second pass reads: expansion
+	// terms are taken by weight while their listings add up to no more
+	// (on the dev set a query reads about 7,000; at a million listings
+	// 80 terms could read over a million).
+	ExpandPostings int
+	Structured     float64 // weight of structured fit
 	// Concept weights the cosine, in the concept space trained on the
 	// indexed listings (concept.go), between a listing and the centroid of
 	// the best first-stage matches, added to the score of the ConceptDepth
@@ -94,7 +99,7 @@ type Params struct {
 var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5, Dependent: 0.5,
 	Bigram: 1, Word: 1, Phrase: 1,
-	Expand: 80, Related: 2, RelatedKW: -1, RelatedSure: 5, SureLead: 0.2, Joined: 1.5, MaxDF: 0.1, MaxPostings: 30000, Structured: 0.1,
+	Expand: 80, Related: 2, RelatedKW: -1, RelatedSure: 5, SureLead: 0.2, Joined: 1.5, MaxDF: 0.1, MaxPostings: 30000, ExpandPostings: 50000, Structured: 0.1,
 	Concept: -1, ConceptDepth: 50, ConceptMax: 50000,
 }
 
@@ -122,6 +127,9 @@ func (p Params) withDefaults() Params {
 	set(&p.Structured, d.Structured)
 	if p.MaxPostings == 0 {
 		p.MaxPostings = d.MaxPostings
+	}
+	if p.ExpandPostings == 0 {
+		p.ExpandPostings = d.ExpandPostings
 	}
 	if p.Expand == 0 {
 		p.Expand = d.Expand

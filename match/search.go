@@ -734,10 +734,19 @@ func (ix *Index) expansion(s *side, d uint32, n, maxDF int) []expTerm {
 		}
 		return cmp.Compare(a.key, b.key)
 	})
-	if len(out) > n {
-		out = out[:n]
+	// The n best, within the budget of postings.
+	budget, kept := ix.p.ExpandPostings, 0
+	for _, e := range out {
+		if kept == n {
+			break
+		}
+		if df := s.df(e.t); df <= budget {
+			budget -= df
+			out[kept] = e
+			kept++
+		}
 	}
-	return out
+	return out[:kept]
 }
 
 // matched lists the phrases of the query found in a document containing
