@@ -501,7 +501,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		// "溶胶凝胶"), which a listing sharing it shares whole. Terms are
 		// taken in text order so that the one before comes first.
 		joined := float32(p.Joined)
-		ebit := map[uint64]int{}
+		ebit := make(map[uint64]int, len(exp))
 		for i, e := range exp {
 			if i < 64 {
 				ebit[e.key] = i
@@ -608,11 +608,9 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	res := make([]Result, len(ids))
 	qText := newSpanText(itemRunes(q), bitMap(bitKey[:nbits]))
 	var aText *spanText
-	// Explanations depend only on which query and anchor terms a result
-	// contains, which many results share: each is worked out once.
-	type whyKey struct{ m, em uint64 }
-	matchedBy := map[uint64][]string{}
-	relatedBy := map[whyKey][]string{}
+	// The matched terms depend only on which query terms a result
+	// contains, which many results share: each set is worked out once.
+	matchedBy := make(map[uint64][]string, len(ids))
 	for i, d := range ids {
 		it := &s.docs[d]
 		var dem, ach *item
@@ -645,13 +643,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			if aText == nil {
 				aText = newSpanText(itemRunes(&s.docs[best]), bitMap(anchorKeys[:nExp]))
 			}
-			key := whyKey{m, acc.e[d].emask}
-			related, ok := relatedBy[key]
-			if !ok {
-				related = ix.related(aText, key.em, matched)
-				relatedBy[key] = related
-			}
-			w.Related = related
+			w.Related = ix.related(aText, acc.e[d].emask, matched)
 		}
 		score := w.Parts.Lexical + w.Parts.Phrase + w.Parts.Related + w.Parts.Concept + w.Parts.Structured
 		r.Score = math.Round(score*1e4) / 1e4
