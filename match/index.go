@@ -55,8 +55,11 @@ type Params struct {
 	Word      float64 // weight of Latin/digit words and lone characters
 	Phrase    float64 // weight of matches of the query's keywords as phrases
 	SegPhrase float64 // weight of phrases segmented from the query's text; 0: they only explain
-	Expand    int     // expansion terms taken from the best match; <0 disables
-	Related   float64 // weight of the second, document-to-document pass
+	// Expand is how many terms the best match lends (at most 64, so that
+	// each has a mask bit: each is explained and can be Joined); <0
+	// disables the second pass.
+	Expand  int
+	Related float64 // weight of the second, document-to-document pass
 	// RelatedKW replaces Related for a query that states keywords, which
 	// name its subject precisely, so the best match has less to lend.
 	// Negative skips the second pass for such queries: on the dev set it
@@ -99,7 +102,7 @@ type Params struct {
 var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5, Dependent: 0.5,
 	Bigram: 1, Word: 1, Phrase: 1,
-	Expand: 80, Related: 2, RelatedKW: -1, RelatedSure: 5, SureLead: 0.2, Joined: 1.5, MaxDF: 0.1, MaxPostings: 30000, ExpandPostings: 50000, Structured: 0.1,
+	Expand: 64, Related: 2, RelatedKW: -1, RelatedSure: 5, SureLead: 0.2, Joined: 1.5, MaxDF: 0.1, MaxPostings: 30000, ExpandPostings: 50000, Structured: 0.1,
 	Concept: -1, ConceptDepth: 50, ConceptMax: 50000,
 }
 
@@ -134,6 +137,7 @@ func (p Params) withDefaults() Params {
 	if p.Expand == 0 {
 		p.Expand = d.Expand
 	}
+	p.Expand = min(p.Expand, 64)
 	set(&p.Concept, d.Concept)
 	if p.ConceptDepth == 0 {
 		p.ConceptDepth = d.ConceptDepth

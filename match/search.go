@@ -91,6 +91,19 @@ type accumulator struct {
 	gen     uint32
 	e       []accEntry
 	touched []uint32
+	// Scratch space of the second pass, kept between searches.
+	occs   []occ
+	exps   []expTerm
+	porder []int
+	ebit   map[uint64]int
+}
+
+// occ is one occurrence of a term in a text: its key, the overlapping
+// bigram before it, its place, and whether it is in the head.
+type occ struct {
+	key, pred uint64
+	pos       int32
+	head      bool
 }
 
 type accEntry struct {
@@ -494,23 +507,28 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	nExp := 0
 	var max2 float32
 	if p.Expand > 0 && p.Related > 0 {
-		exp := ix.expansion(s, best, p.Expand, maxDF)
+		exp := ix.expansion(s, acc, best, p.Expand, maxDF)
 		// An expansion bigram counts Joined times when the listing also
 		// has the one before it in the best match's text: the two are
 		// one stretch of its most specific words (a term of its own, say
 		// "溶胶凝胶"), which a listing sharing it shares whole. Terms are
 		// taken in text order so that the one before comes first.
 		joined := float32(p.Joined)
-		ebit := make(map[uint64]int, len(exp))
+		if acc.ebit == nil {
+			acc.ebit = make(map[uint64]int, 64)
+		}
+		ebit := acc.ebit
+		clear(ebit)
 		for i, e := range exp {
 			if i < 64 {
 				ebit[e.key] = i
 			}
 		}
-		porder := make([]int, len(exp))
-		for i := range porder {
-			porder[i] = i
+		porder := acc.porder[:0]
+		for i := range exp {
+			porder = append(porder, i)
 		}
+		acc.porder = porder
 		slices.SortFunc(porder, func(a, b int) int { return exp[a].pos - exp[b].pos })
 		for _, i := range porder {
 			e := exp[i]
@@ -663,17 +681,13 @@ type expTerm struct {
 
 // expansion picks the n most specific terms of document d by tf·idf,
 // skipping terms only d has and terms too common to matter.
-func (ix *Index) expansion(s *side, d uint32, n, maxDF int) []expTerm {
+func (ix *Index) expansion(s *side, acc *accumulator, d uint32, n, maxDF int) []expTerm {
 	it := &s.docs[d]
 	sc := &scanner{}
 	// Every occurrence in text order, with the overlapping bigram before
 	// it; one sort by key then groups them, first occurrence first.
-	type occ struct {
-		key, pred uint64
-		pos       int32
-		head      bool
-	}
-	occs := make([]occ, 0, 256)
+	occs := acc.occs[:0]
+	defer func() { acc.occs = occs }()
 	var last uint64
 	head := true
 	note := func(k uint64) {
@@ -697,7 +711,8 @@ func (ix *Index) expansion(s *side, d uint32, n, maxDF int) []expTerm {
 		return int(a.pos - b.pos)
 	})
 	N := s.nAlive
-	out := make([]expTerm, 0, len(occs)/2)
+	out := acc.exps[:0]
+	defer func() { acc.exps = out }()
 	hw := float32(ix.p.HeadWeight)
 	for i := 0; i < len(occs); {
 		first := occs[i]
