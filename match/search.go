@@ -91,6 +91,12 @@ type accumulator struct {
 	gen     uint32
 	e       []accEntry
 	touched []uint32
+	// Beside e, reset by touch only in searches that use them: query
+	// terms present in the head (for phrases), and the discount of
+	// dependent bigrams (Params.Dependent, ≤ 0).
+	hm           []uint64
+	sd           []float32
+	useHM, useSD bool
 	// Scratch space of the second pass, kept between searches.
 	occs   []occ
 	exps   []expTerm
@@ -106,15 +112,14 @@ type occ struct {
 	head      bool
 }
 
+// accEntry is what every search keeps of a listing it reaches: 32 bytes,
+// two to a cache line. What only some searches need is kept beside it.
 type accEntry struct {
 	stamp uint32  // the search (gen) that last wrote this entry
 	s1    float32 // lexical
 	sp    float32 // phrase
 	s2    float32 // related
-	sd    float32 // discount of dependent bigrams (Params.Dependent), ≤ 0
-	sc    float32 // concept
 	mask  uint64  // query terms present
-	hmask uint64  // query terms present in the head
 	emask uint64  // expansion terms present
 }
 
@@ -138,12 +143,30 @@ func getAcc(n int) *accumulator {
 		a.gen = 1
 	}
 	a.touched = a.touched[:0]
+	a.useHM, a.useSD = false, false
 	return a
+}
+
+// use turns on the arrays beside e that this search needs.
+func (a *accumulator) use(hm, sd bool) {
+	a.useHM, a.useSD = hm, sd
+	if hm && len(a.hm) < len(a.e) {
+		a.hm = make([]uint64, len(a.e))
+	}
+	if sd && len(a.sd) < len(a.e) {
+		a.sd = make([]float32, len(a.e))
+	}
 }
 
 func (a *accumulator) touch(d uint32) {
 	if a.e[d].stamp != a.gen {
 		a.e[d] = accEntry{stamp: a.gen}
+		if a.useHM {
+			a.hm[d] = 0
+		}
+		if a.useSD {
+			a.sd[d] = 0
+		}
 		a.touched = append(a.touched, d)
 	}
 }
@@ -395,6 +418,13 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	nFull := len(order)
 	order = append(order, late...)
 	dep := float32(p.Dependent)
+	useSD := false
+	for _, qt := range qts {
+		if _, ok := bitOf[qt.pred]; ok && qt.pred != 0 && dep != 1 {
+			useSD = true
+		}
+	}
+	acc.use(phraseBits != 0, useSD)
 	for oi, qi := range order {
 		qt := qts[qi]
 		restrict := oi >= nFull
@@ -425,11 +455,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			c := qt.w * x / (k1 + x)
 			acc.e[d].s1 += c
 			if acc.e[d].mask&predBit != 0 {
-				acc.e[d].sd += (dep - 1) * c
+				acc.sd[d] += (dep - 1) * c
 			}
 			acc.e[d].mask |= bit
-			if th > 0 {
-				acc.e[d].hmask |= bit
+			if th > 0 && acc.useHM {
+				acc.hm[d] |= bit
 			}
 		}
 		if ctx.Err() != nil {
@@ -457,7 +487,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			ph.idf = idf(N, ph.df) * ph.w
 		}
 		for _, d := range acc.touched {
-			m, hm := acc.e[d].mask, acc.e[d].hmask
+			m, hm := acc.e[d].mask, acc.hm[d]
 			var sp float32
 			for _, ph := range scored {
 				if m&ph.mask == ph.mask {
@@ -476,17 +506,20 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	// discounted throughout; otherwise the discount only picks the best
 	// match (the one covering most of the query's distinct parts), and the
 	// others keep the full credit of the words they share with it.
-	if len(q.keywords) > 0 && p.Dependent != 1 {
+	if len(q.keywords) > 0 && useSD {
 		for _, d := range acc.touched {
-			acc.e[d].s1 += acc.e[d].sd
-			acc.e[d].sd = 0
+			acc.e[d].s1 += acc.sd[d]
+			acc.sd[d] = 0
 		}
 	}
 	best, bestScore, bestDep, second := uint32(0), float32(-1), float32(-1), float32(-1)
 	for _, d := range acc.touched {
 		v := acc.e[d].s1 + acc.e[d].sp
 		bestScore = max(bestScore, v)
-		if v += acc.e[d].sd; v > bestDep {
+		if useSD {
+			v += acc.sd[d]
+		}
+		if v > bestDep {
 			best, bestDep, second = d, v, bestDep
 		} else if v > second {
 			second = v
@@ -574,6 +607,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	}
 	h := topK{k: k, d: make([]uint32, 0, k), s: make([]float32, 0, k)}
 	var cv []float32
+	var conceptOf map[uint32]float32 // the concept part of the reranked
 	if p.Concept > 0 && len(q.keywords) == 0 {
 		cv = s.cpt.at(best)
 	}
@@ -593,6 +627,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			pre.push(d, (acc.e[d].s1+acc.e[d].sp)*inv1+acc.e[d].s2*inv2)
 		}
 		wc := float32(p.Concept)
+		conceptOf = make(map[uint32]float32, len(pre.d))
 		// The query's concept: the centroid of the best few first-stage
 		// matches, weighted by score (their shared subject, less the
 		// idiosyncrasies of any one of them).
@@ -616,7 +651,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 				if d == best { // the concept reorders the others, not the best match
 					c = 1
 				}
-				acc.e[d].sc = wc * c
+				conceptOf[d] = wc * c
 				f += wc * c
 			}
 			h.push(d, f)
@@ -646,7 +681,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			Lexical:    float64(acc.e[d].s1 * inv1),
 			Phrase:     float64(acc.e[d].sp * inv1),
 			Related:    float64(acc.e[d].s2 * inv2),
-			Concept:    float64(acc.e[d].sc),
+			Concept:    float64(conceptOf[d]),
 			Structured: p.Structured * fscore,
 		}
 		m := acc.e[d].mask
