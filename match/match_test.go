@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -303,5 +304,35 @@ func TestDependentBigrams(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBestOf checks the quickselect against a full sort, ties included.
+func TestBestOf(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct{ n, k, distinct int }{
+		{0, 10, 5}, {5, 10, 5}, {10, 10, 3}, {11, 10, 3}, {1000, 100, 50}, {1000, 1, 1000}, {5000, 100, 4},
+	} {
+		c := make([]docScore, tc.n)
+		for i := range c {
+			c[i] = docScore{uint32(i), float32(r.IntN(tc.distinct))}
+		}
+		r.Shuffle(len(c), func(i, j int) { c[i], c[j] = c[j], c[i] })
+		want := slices.Clone(c)
+		slices.SortFunc(want, func(a, b docScore) int {
+			if before(a, b) {
+				return -1
+			}
+			return 1
+		})
+		got := bestOf(c, tc.k)
+		if len(got) != min(tc.n, tc.k) {
+			t.Fatalf("n %d k %d: %d results", tc.n, tc.k, len(got))
+		}
+		for i, d := range got {
+			if d != want[i].d {
+				t.Fatalf("n %d k %d: result %d is %d, want %d", tc.n, tc.k, i, d, want[i].d)
+			}
+		}
 	}
 }

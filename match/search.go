@@ -94,6 +94,7 @@ type accumulator struct {
 	// Beside e, reset by touch only in searches that use them: query
 	// terms present in the head (for phrases), and the discount of
 	// dependent bigrams (Params.Dependent, ≤ 0).
+	cands        []docScore // the final scores of the touched listings
 	hm           []uint64
 	sd           []float32
 	useHM, useSD bool
@@ -611,14 +612,14 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	if p.Concept > 0 && len(q.keywords) == 0 {
 		cv = s.cpt.at(best)
 	}
+	var ids []uint32
 	if cv == nil {
+		c := acc.cands[:0]
 		for _, d := range acc.touched {
-			f := (acc.e[d].s1+acc.e[d].sp)*inv1 + acc.e[d].s2*inv2
-			if len(h.d) == h.k && f < h.s[0] {
-				continue // cheaper than the call
-			}
-			h.push(d, f)
+			c = append(c, docScore{d, (acc.e[d].s1+acc.e[d].sp)*inv1 + acc.e[d].s2*inv2})
 		}
+		acc.cands = c
+		ids = bestOf(c, k)
 	} else {
 		// Second stage: the ConceptDepth best by the lexical score, plus
 		// their closeness in the concept space to the best matches.
@@ -657,7 +658,9 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			h.push(d, f)
 		}
 	}
-	ids := h.sorted()
+	if cv != nil {
+		ids = h.sorted()
+	}
 	res := make([]Result, len(ids))
 	qText := newSpanText(itemRunes(q), bitMap(bitKey[:nbits]))
 	var aText *spanText
@@ -984,6 +987,73 @@ func spans(st *spanText, m uint64, minRunes int) []string {
 		}
 	}
 	return out
+}
+
+// docScore is a listing and its score.
+type docScore struct {
+	d uint32
+	s float32
+}
+
+// before orders scores best first, ties by listing (the older first).
+func before(a, b docScore) bool { return a.s > b.s || a.s == b.s && a.d < b.d }
+
+// bestOf returns the ids of the k best of c, best first, reordering c:
+// a quickselect of the k best, then a sort of those alone.
+func bestOf(c []docScore, k int) []uint32 {
+	if len(c) > k {
+		lo, hi := 0, len(c)-1
+		for lo < hi {
+			mid := lo + (hi-lo)/2
+			if before(c[mid], c[lo]) {
+				c[mid], c[lo] = c[lo], c[mid]
+			}
+			if before(c[hi], c[lo]) {
+				c[hi], c[lo] = c[lo], c[hi]
+			}
+			if before(c[hi], c[mid]) {
+				c[hi], c[mid] = c[mid], c[hi]
+			}
+			pv := c[mid]
+			i, j := lo, hi
+			for i <= j {
+				for before(c[i], pv) {
+					i++
+				}
+				for before(pv, c[j]) {
+					j--
+				}
+				if i <= j {
+					c[i], c[j] = c[j], c[i]
+					i++
+					j--
+				}
+			}
+			switch {
+			case k-1 <= j:
+				hi = j
+			case k-1 >= i:
+				lo = i
+			default:
+				lo = hi // position k-1 holds the pivot
+			}
+		}
+		c = c[:k]
+	}
+	slices.SortFunc(c, func(a, b docScore) int {
+		if before(a, b) {
+			return -1
+		}
+		if before(b, a) {
+			return 1
+		}
+		return 0
+	})
+	ids := make([]uint32, len(c))
+	for i, x := range c {
+		ids[i] = x.d
+	}
+	return ids
 }
 
 // topK keeps the k highest-scoring documents in a min-heap.
