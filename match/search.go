@@ -884,18 +884,19 @@ type spanText struct {
 	pair  []int8  // pair[i]: bit of the bigram rs[i-1]rs[i]; -1 if none
 	pairs []int32 // the i with pair[i] ≥ 0, ascending
 	words []spanWord
-	strs  map[[2]int]string // rs[lo:hi] as strings, made once
+	strs  map[uint64]string // rs[lo:hi] as strings, made once, by lo<<32|hi
 }
 
 // str returns string(st.rs[lo:hi]), made once per text.
 func (st *spanText) str(lo, hi int) string {
 	if st.strs == nil {
-		st.strs = map[[2]int]string{}
+		st.strs = map[uint64]string{}
 	}
-	t, ok := st.strs[[2]int{lo, hi}]
+	key := uint64(lo)<<32 | uint64(hi)
+	t, ok := st.strs[key]
 	if !ok {
 		t = string(st.rs[lo:hi])
-		st.strs[[2]int{lo, hi}] = t
+		st.strs[key] = t
 	}
 	return t
 }
