@@ -95,6 +95,7 @@ type accumulator struct {
 	// terms present in the head (for phrases), and the discount of
 	// dependent bigrams (Params.Dependent, ≤ 0).
 	cands        []docScore // the final scores of the touched listings
+	phr          []uint32   // the listings with a phrase
 	hm           []uint64
 	sd           []float32
 	useHM, useSD bool
@@ -187,42 +188,70 @@ func (ix *Index) kindWeight(k uint64) float64 {
 // queryTerms turns text into weighted query terms.
 func (ix *Index) queryTerms(s *side, q *item) []qterm {
 	sc := &scanner{}
-	counts := map[uint64]int{}
-	var order []uint64
-	pred := map[uint64]uint64{}
+	// The distinct terms in order of first occurrence, with counts; found
+	// by a linear scan while few (a query is short), by a map beyond.
+	type qk struct {
+		key, pred uint64
+		n         int
+	}
+	ks := make([]qk, 0, 32)
+	var at map[uint64]int
 	var last uint64
+	inDesc := false
 	emit := func(k uint64) {
-		if counts[k] == 0 {
-			order = append(order, k)
-			if sc.cont && last != k {
-				pred[k] = last
+		i := -1
+		if at != nil {
+			if j, ok := at[k]; ok {
+				i = j
+			}
+		} else {
+			for j := range ks {
+				if ks[j].key == k {
+					i = j
+					break
+				}
 			}
 		}
-		counts[k]++
+		switch {
+		case i >= 0:
+			ks[i].n++
+		default:
+			e := qk{key: k, n: 1}
+			// Only the title's and keywords' bigrams are discounted
+			// (Dependent): they name the subject's concepts one after
+			// another, while a description is prose, weighted by how
+			// often it repeats a term.
+			if sc.cont && last != k && !inDesc {
+				e.pred = last
+			}
+			ks = append(ks, e)
+			if at != nil {
+				at[k] = len(ks) - 1
+			} else if len(ks) > 48 {
+				at = make(map[uint64]int, 4*len(ks))
+				for j := range ks {
+					at[ks[j].key] = j
+				}
+			}
+		}
 		last = k
 	}
 	sc.scan(q.title, emit)
 	for _, kw := range q.keywords {
 		sc.scan(kw, emit)
 	}
-	// Only the title's and keywords' bigrams are discounted (Dependent):
-	// they name the subject's concepts one after another, while a
-	// description is prose, weighted by how often it repeats a term.
-	title := len(order)
+	inDesc = true
 	sc.scan(q.desc, emit)
-	for _, k := range order[title:] {
-		delete(pred, k)
-	}
 	n := max(s.nAlive, 1)
-	var out []qterm
-	for _, k := range order {
-		t, ok := s.terms[k]
+	out := make([]qterm, 0, len(ks))
+	for _, e := range ks {
+		t, ok := s.terms[e.key]
 		if !ok {
 			continue
 		}
 		df := s.df(t)
-		w := idf(n, df) * float32(ix.kindWeight(k)*(1+math.Log(float64(counts[k]))))
-		out = append(out, qterm{t: t, key: k, w: w, idf: idf(n, df), bit: -1, pred: pred[k]})
+		w := idf(n, df) * float32(ix.kindWeight(e.key)*(1+math.Log(float64(e.n))))
+		out = append(out, qterm{t: t, key: e.key, w: w, idf: idf(n, df), bit: -1, pred: e.pred})
 	}
 	return out
 }
@@ -426,6 +455,22 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		}
 	}
 	acc.use(phraseBits != 0, useSD)
+	// Phrases of weight 0 only explain results; the others are counted
+	// as the postings complete them (phraseOf: the phrases each bit is
+	// part of), and the listings that have one are kept aside.
+	var scored []*phrase
+	var phraseOf [64][]*phrase
+	for i := range phs {
+		if phs[i].w > 0 {
+			scored = append(scored, &phs[i])
+			for b := range 64 {
+				if phs[i].mask&(1<<b) != 0 {
+					phraseOf[b] = append(phraseOf[b], &phs[i])
+				}
+			}
+		}
+	}
+	withPhrase := acc.phr[:0]
 	for oi, qi := range order {
 		qt := qts[qi]
 		restrict := oi >= nFull
@@ -458,6 +503,15 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			if acc.e[d].mask&predBit != 0 {
 				acc.sd[d] += (dep - 1) * c
 			}
+			if om := acc.e[d].mask; om&bit == 0 && bit&phraseBits != 0 {
+				nm := om | bit
+				for _, ph := range phraseOf[qt.bit] {
+					if nm&ph.mask == ph.mask {
+						ph.df++
+						withPhrase = append(withPhrase, d)
+					}
+				}
+			}
 			acc.e[d].mask |= bit
 			if th > 0 && acc.useHM {
 				acc.hm[d] |= bit
@@ -467,27 +521,15 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			return nil, ctx.Err()
 		}
 	}
-	// Phrase document frequencies, then phrase scores. Phrases of weight 0
-	// only explain results.
-	var scored []*phrase
-	for i := range phs {
-		if phs[i].w > 0 {
-			scored = append(scored, &phs[i])
-		}
-	}
+	// Phrase scores, for the listings that have a phrase.
 	if len(scored) > 0 {
-		for _, d := range acc.touched {
-			m := acc.e[d].mask
-			for _, ph := range scored {
-				if m&ph.mask == ph.mask {
-					ph.df++
-				}
-			}
-		}
+		slices.Sort(withPhrase)
+		withPhrase = slices.Compact(withPhrase)
+		acc.phr = withPhrase
 		for _, ph := range scored {
 			ph.idf = idf(N, ph.df) * ph.w
 		}
-		for _, d := range acc.touched {
+		for _, d := range withPhrase {
 			m, hm := acc.e[d].mask, acc.hm[d]
 			var sp float32
 			for _, ph := range scored {
@@ -507,14 +549,13 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	// discounted throughout; otherwise the discount only picks the best
 	// match (the one covering most of the query's distinct parts), and the
 	// others keep the full credit of the words they share with it.
-	if len(q.keywords) > 0 && useSD {
-		for _, d := range acc.touched {
+	discountAll := len(q.keywords) > 0 && useSD
+	best, bestScore, bestDep, second := uint32(0), float32(-1), float32(-1), float32(-1)
+	for _, d := range acc.touched {
+		if discountAll {
 			acc.e[d].s1 += acc.sd[d]
 			acc.sd[d] = 0
 		}
-	}
-	best, bestScore, bestDep, second := uint32(0), float32(-1), float32(-1), float32(-1)
-	for _, d := range acc.touched {
 		v := acc.e[d].s1 + acc.e[d].sp
 		bestScore = max(bestScore, v)
 		if useSD {
