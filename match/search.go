@@ -508,7 +508,10 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 				for _, ph := range phraseOf[qt.bit] {
 					if nm&ph.mask == ph.mask {
 						ph.df++
-						withPhrase = append(withPhrase, d)
+						if acc.e[d].sp == 0 { // kept aside once; scored below
+							acc.e[d].sp = -1
+							withPhrase = append(withPhrase, d)
+						}
 					}
 				}
 			}
@@ -523,8 +526,6 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	}
 	// Phrase scores, for the listings that have a phrase.
 	if len(scored) > 0 {
-		slices.Sort(withPhrase)
-		withPhrase = slices.Compact(withPhrase)
 		acc.phr = withPhrase
 		for _, ph := range scored {
 			ph.idf = idf(N, ph.df) * ph.w
@@ -708,6 +709,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	// The matched terms depend only on which query terms a result
 	// contains, which many results share: each set is worked out once.
 	matchedBy := make(map[uint64][]string, len(ids))
+	var phsByLength []phrase
 	for i, d := range ids {
 		it := &s.docs[d]
 		var dem, ach *item
@@ -731,7 +733,10 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		m := acc.e[d].mask
 		matched, ok := matchedBy[m]
 		if !ok {
-			matched = ix.matched(qText, m, phs)
+			if phsByLength == nil {
+				phsByLength = byLength(phs)
+			}
+			matched = ix.matched(qText, m, phsByLength)
 			matchedBy[m] = matched
 		}
 		w.Matched = matched
@@ -838,24 +843,15 @@ func (ix *Index) expansion(s *side, acc *accumulator, d uint32, n, maxDF int) []
 // matched lists the phrases of the query found in a document containing
 // the query terms of mask m (longest and rarest first), then other query
 // terms it contains.
+//
+// phs must be in the order byLength leaves them.
 func (ix *Index) matched(qText *spanText, m uint64, phs []phrase) []string {
-	var hits []phrase
-	for _, ph := range phs {
-		if ph.w > 0 && m&ph.mask == ph.mask {
-			hits = append(hits, ph)
-		}
-	}
-	if len(hits) > 1 {
-		slices.SortStableFunc(hits, func(a, b phrase) int {
-			if a.runes != b.runes {
-				return b.runes - a.runes
-			}
-			return cmp.Compare(b.idf, a.idf)
-		})
-	}
-	var out []string
+	out := make([]string, 0, 8)
 	var covered uint64
-	for _, h := range hits {
+	for _, h := range phs {
+		if h.w <= 0 || m&h.mask != h.mask {
+			continue
+		}
 		if len(out) == 8 {
 			return out
 		}
@@ -874,6 +870,18 @@ func (ix *Index) matched(qText *spanText, m uint64, phs []phrase) []string {
 		}
 	}
 	return out
+}
+
+// byLength orders phrases longest first, then rarest, for matched.
+func byLength(phs []phrase) []phrase {
+	phs = slices.Clone(phs)
+	slices.SortStableFunc(phs, func(a, b phrase) int {
+		if a.runes != b.runes {
+			return b.runes - a.runes
+		}
+		return cmp.Compare(b.idf, a.idf)
+	})
+	return phs
 }
 
 // related lists up to six stretches of the anchor's text whose terms the
