@@ -312,9 +312,15 @@ func TestBestOf(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct{ n, k, distinct int }{
 		{0, 10, 5}, {5, 10, 5}, {10, 10, 3}, {11, 10, 3}, {1000, 100, 50}, {1000, 1, 1000}, {5000, 100, 4},
+		{20000, 100, 0}, {20000, 10, 0}, // 0: continuous scores, most of them small (the histogram's case)
 	} {
 		c := make([]docScore, tc.n)
 		for i := range c {
+			if tc.distinct == 0 {
+				x := r.Float32()
+				c[i] = docScore{uint32(i), x * x * x}
+				continue
+			}
 			c[i] = docScore{uint32(i), float32(r.IntN(tc.distinct))}
 		}
 		r.Shuffle(len(c), func(i, j int) { c[i], c[j] = c[j], c[i] })

@@ -1051,6 +1051,39 @@ func before(a, b docScore) bool { return a.s > b.s || a.s == b.s && a.d < b.d }
 // bestOf returns the ids of the k best of c, best first, reordering c:
 // a quickselect of the k best, then a sort of those alone.
 func bestOf(c []docScore, k int) []uint32 {
+	if len(c) > 4*k && k > 0 {
+		// Most scores are far below the k-th: a histogram finds a floor
+		// that keeps at least k, and only those go to the quickselect.
+		const buckets = 256
+		top := c[0].s
+		for _, x := range c {
+			top = max(top, x.s)
+		}
+		if top > 0 {
+			var hist [buckets]int32
+			f := float32(buckets-1) / top
+			for _, x := range c {
+				if x.s > 0 {
+					hist[int(x.s*f)]++
+				}
+			}
+			n, b := 0, buckets-1
+			for ; b > 0; b-- {
+				if n += int(hist[b]); n >= k {
+					break
+				}
+			}
+			if n >= k { // a lower bucket holds only lower scores
+				kept := c[:0]
+				for _, x := range c {
+					if x.s > 0 && int(x.s*f) >= b {
+						kept = append(kept, x)
+					}
+				}
+				c = kept
+			}
+		}
+	}
 	if len(c) > k {
 		lo, hi := 0, len(c)-1
 		for lo < hi {
