@@ -450,8 +450,13 @@ func (pl *plist) add(doc uint32, head, body uint16) {
 }
 
 // lenNorm holds a listing's BM25F length factors, head and body side by
-// side (a posting reads both).
+// side (a posting reads both). A removed listing's are deadNorm, so that
+// a posting needs no second look-up to skip it.
 type lenNorm struct{ h, b float32 }
+
+var deadNorm = lenNorm{-1, -1}
+
+func (n lenNorm) dead() bool { return n.b < 0 }
 
 // side is one direction's inverted index.
 type side struct {
@@ -514,6 +519,10 @@ func (s *side) insert(ix *Index, it *item, a *analysed) {
 }
 
 func (s *side) setNorm(p Params, id uint32) {
+	if !s.alive[id] {
+		s.norm[id] = deadNorm
+		return
+	}
 	avgH, avgB := max(s.avgH, 1), max(s.avgB, 1)
 	s.norm[id] = lenNorm{
 		h: float32(p.HeadWeight / (1 - p.BHead + p.BHead*float64(s.lenH[id])/avgH)),
@@ -557,6 +566,7 @@ func (s *side) kill(ix *Index, id uint32) {
 		return
 	}
 	s.alive[id] = false
+	s.norm[id] = deadNorm
 	s.nAlive--
 	s.dead++
 	s.sumH -= float64(s.lenH[id])

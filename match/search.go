@@ -486,7 +486,8 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		it := s.lists[qt.t].iter()
 		for it.next() {
 			d := it.doc
-			if !s.alive[d] {
+			nd := s.norm[d]
+			if nd.dead() {
 				continue
 			}
 			if restrict {
@@ -497,7 +498,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 				acc.touch(d)
 			}
 			th, tb := float32(it.tf>>5), float32(it.tf&31)
-			x := th*s.norm[d].h + tb*s.norm[d].b
+			x := th*nd.h + tb*nd.b
 			c := qt.w * x / (k1 + x)
 			acc.e[d].s1 += c
 			if acc.e[d].mask&predBit != 0 {
@@ -621,12 +622,13 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			it := s.lists[e.t].iter()
 			for it.next() {
 				d := it.doc
-				if !s.alive[d] {
+				nd := s.norm[d]
+				if nd.dead() {
 					continue
 				}
 				acc.touch(d)
 				th, tb := float32(it.tf>>5), float32(it.tf&31)
-				x := th*s.norm[d].h + tb*s.norm[d].b
+				x := th*nd.h + tb*nd.b
 				if acc.e[d].emask&pb != 0 {
 					acc.e[d].s2 += joined * e.w * x / (k1 + x)
 				} else {
