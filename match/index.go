@@ -9,10 +9,13 @@
 // one before it (Params.Dependent: "资源管理" is one piece of evidence, not
 // three): throughout for a query that states keywords, and otherwise in
 // choosing the best match. A query's keywords are matched as phrases,
-// conjunctions of their bigrams. The best
-// first-stage match then lends its own specific terms to a second pass
-// (document-to-document relatedness, pseudo-relevance feedback from one
-// document), weighted more when the query states no keywords; structured
+// conjunctions of their bigrams. The best first-stage match then lends its
+// own 64 most specific terms to a second pass (document-to-document
+// relatedness, pseudo-relevance feedback from one document): for a query
+// without keywords only, and the more the clearer its lead over the next
+// (Params.RelatedSure), with a lent bigram counting more in a listing that
+// also has the one before it in the best match's text (Params.Joined: a
+// shared stretch of its words). Structured
 // criteria (field, TRL, modes, price, region) adjust the score when both
 // sides state them. Optionally (Params.Concept), a concept space trained at
 // index time on the listings (concept.go) reranks the best results of a
