@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"hash/fnv"
-	"math/bits"
 	"slices"
 	"sort"
 	"unicode"
@@ -131,8 +129,9 @@ func (s *Service) FindDuplicates(ctx context.Context, kind string, threshold flo
 	return out, nil
 }
 
-// shingles returns the sorted, distinct hashes of the character 3-grams of
-// the folded letters and digits of s.
+// shingles returns the sorted, distinct character 3-grams of the folded
+// letters and digits of s, each packed into one integer (a rune fits in 21
+// bits, so distinct 3-grams stay distinct).
 func shingles(s string) []uint64 {
 	var rs []rune
 	for _, r := range zh.Fold(s) {
@@ -144,11 +143,8 @@ func shingles(s string) []uint64 {
 		return nil
 	}
 	out := make([]uint64, 0, len(rs)-2)
-	h := fnv.New64a()
 	for i := 0; i+3 <= len(rs); i++ {
-		h.Reset()
-		h.Write([]byte(string(rs[i : i+3])))
-		out = append(out, h.Sum64())
+		out = append(out, uint64(rs[i])<<42|uint64(rs[i+1])<<21|uint64(rs[i+2]))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -163,15 +159,33 @@ func mix(x uint64) uint64 {
 	return x ^ x>>31
 }
 
+// minhash returns a one-permutation minhash signature of set: each
+// element is hashed once and falls into one of mhHashes bins, which keeps
+// the least hash it receives; an empty bin borrows from the next non-empty
+// one (rotation), so that short texts fill every bin alike. Two sets agree
+// in a bin with a probability close to their Jaccard similarity, as with
+// mhHashes independent hash functions, at a mhHashes-th of the cost.
 func minhash(set []uint64) [mhHashes]uint64 {
+	const empty = ^uint64(0)
 	var sig [mhHashes]uint64
 	for i := range sig {
-		sig[i] = ^uint64(0)
+		sig[i] = empty
 	}
 	for _, v := range set {
-		for i := range sig {
-			if h := mix(v ^ bits.RotateLeft64(0x9e3779b97f4a7c15, i)*uint64(i+1)); h < sig[i] {
-				sig[i] = h
+		h := mix(v + 0x9e3779b97f4a7c15)
+		if b := h % mhHashes; h < sig[b] {
+			sig[b] = h
+		}
+	}
+	filled := sig
+	for i := range sig {
+		if filled[i] != empty {
+			continue
+		}
+		for j := 1; j < mhHashes; j++ {
+			if v := filled[(i+j)%mhHashes]; v != empty {
+				sig[i] = mix(v + uint64(j)*0x632be59bd9b4e019)
+				break
 			}
 		}
 	}
