@@ -408,15 +408,33 @@ func (s *Matching) ForDemand(ctx context.Context, d *innobridge.Demand, k int) (
 	if err != nil {
 		return nil, err
 	}
+	for n := k + len(declined) + 10; ; n = min(4*n, maxFetch) {
+		out, more, err := s.achievementsFor(ctx, u, d, full, k, n, declined, tracked)
+		if err != nil || len(out) == k || !more || n >= maxFetch {
+			return out, err
+		}
+	}
+}
+
+// maxFetch bounds how many results a recommendation asks the engine for
+// when those it may show run short (other organisations' private demands,
+// declined pairs, its own listings).
+const maxFetch = 2000
+
+// achievementsFor asks the engine for n achievements for demand full and
+// keeps up to k the caller may see; more reports whether the engine had
+// n to give (so that asking for more may find more).
+func (s *Matching) achievementsFor(ctx context.Context, u *innobridge.User, d, full *innobridge.Demand, k, n int,
+	declined map[int64]bool, tracked map[int64]*innobridge.Match) (out []*Recommendation, more bool, err error) {
 	g := s.cur()
-	res, err := g.ix.Search(ctx, full, k+len(declined)+10)
+	res, err := g.ix.Search(ctx, full, n)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	ids := s.ids(res, g.achID)
 	list, _, err := s.svc.FindAchievements(ctx, innobridge.ListingFilter{IDs: ids, Limit: len(ids) + 1})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	byExt := map[string]*innobridge.Achievement{}
 	for _, a := range list {
@@ -425,7 +443,6 @@ func (s *Matching) ForDemand(ctx context.Context, d *innobridge.Demand, k int) (
 	// The caller sees the demand as d: full, or title and teaser only.
 	qText := visibleDemandText(d)
 	party := u.IsStaff() || ownsOrg(u, d.OwnerOrgID)
-	var out []*Recommendation
 	for _, r := range res {
 		a := byExt[r.ID]
 		if a == nil || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) {
@@ -445,7 +462,7 @@ func (s *Matching) ForDemand(ctx context.Context, d *innobridge.Demand, k int) (
 			break
 		}
 	}
-	return out, nil
+	return out, len(res) == n, nil
 }
 
 // DemandsForAchievement recommends up to k demands the achievement with
@@ -472,10 +489,22 @@ func (s *Matching) ForAchievement(ctx context.Context, a *innobridge.Achievement
 	if err != nil {
 		return nil, err
 	}
+	for n := k + len(declined) + 10; ; n = min(4*n, maxFetch) {
+		out, more, err := s.demandsFor(ctx, u, a, k, n, declined, tracked)
+		if err != nil || len(out) == k || !more || n >= maxFetch {
+			return out, err
+		}
+	}
+}
+
+// demandsFor asks the engine for n demands for achievement a and keeps up
+// to k the caller may see; more reports whether the engine had n to give.
+func (s *Matching) demandsFor(ctx context.Context, u *innobridge.User, a *innobridge.Achievement, k, n int,
+	declined map[int64]bool, tracked map[int64]*innobridge.Match) (out []*Recommendation, more bool, err error) {
 	g := s.cur()
-	res, err := g.ix.DemandsFor(ctx, a, k+len(declined)+10)
+	res, err := g.ix.DemandsFor(ctx, a, n)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	ids := s.ids(res, g.demID)
 	if anchor := anchorOf(res); anchor != "" {
@@ -489,14 +518,13 @@ func (s *Matching) ForAchievement(ctx context.Context, a *innobridge.Achievement
 	// are not returned, confidential ones come redacted.
 	list, _, err := s.svc.FindDemands(ctx, innobridge.ListingFilter{IDs: ids, Limit: len(ids) + 1})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	byExt := map[string]*innobridge.Demand{}
 	for _, d := range list {
 		byExt[d.ExternalID] = d
 	}
 	party := u.IsStaff() || ownsOrg(u, a.OwnerOrgID)
-	var out []*Recommendation
 	for _, r := range res {
 		d := byExt[r.ID]
 		if d == nil || declined[d.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) {
@@ -519,7 +547,7 @@ func (s *Matching) ForAchievement(ctx context.Context, a *innobridge.Achievement
 			break
 		}
 	}
-	return out, nil
+	return out, len(res) == n, nil
 }
 
 // sameOwner reports whether two listings belong to one organisation: its

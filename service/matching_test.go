@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -424,5 +425,47 @@ func TestConfidentialDemandOpensToNegotiatingParty(t *testing.T) {
 				t.Error("the negotiating party's view is not in the audit log")
 			}
 		})
+	}
+}
+
+// Recommendations the caller may not see (other organisations' private
+// demands) do not crowd out those it may: the engine is asked for more
+// until k are found or it has no more.
+func TestDemandsForAchievementLooksPastHiddenDemands(t *testing.T) {
+	f, m, arsenic := newMatching(t)
+	for i := range 30 {
+		f.mustDemand(t, f.entMember, &innobridge.Demand{Listing: innobridge.Listing{
+			ExternalID: fmt.Sprintf("dem-hidden-%02d", i), Title: fmt.Sprintf("含砷废水膜分离砷回收工艺需求%d", i),
+			Teaser: "环保合作", Description: "膜分离处理含砷工业废水，砷回收率高，膜分离回收工艺。", Keywords: []string{"膜分离", "砷回收"}},
+			Confidentiality: innobridge.ConfPrivate})
+	}
+	for _, ext := range []string{"dem-open-1", "dem-open-2"} {
+		f.mustDemand(t, f.entMember, &innobridge.Demand{Listing: innobridge.Listing{
+			ExternalID: ext, Title: "含砷废水处理", Description: "工业废水中的砷需要处理。"}})
+	}
+	if err := m.Refresh(as(f.staff)); err != nil {
+		t.Fatal(err)
+	}
+	staff, err := m.DemandsForAchievement(as(f.staff), arsenic.ExternalID, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range recIDs(staff) {
+		if !strings.HasPrefix(id, "dem-hidden-") {
+			t.Fatalf("staff's top 12 = %v; the test needs the hidden demands first", recIDs(staff))
+		}
+	}
+	recs, err := m.DemandsForAchievement(as(f.uniMember), arsenic.ExternalID, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := recIDs(recs)
+	if len(got) != 2 {
+		t.Fatalf("another organisation's member gets %v, want 2 it may see", got)
+	}
+	for _, id := range got {
+		if strings.HasPrefix(id, "dem-hidden-") {
+			t.Errorf("another organisation's member gets the private %s", id)
+		}
 	}
 }
