@@ -650,7 +650,6 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	if max2 > 0 {
 		inv2 = float32(p.Related) / max2
 	}
-	h := topK{k: k, d: make([]uint32, 0, k), s: make([]float32, 0, k)}
 	var cv []float32
 	var conceptOf map[uint32]float32 // the concept part of the reranked
 	if p.Concept > 0 && len(q.keywords) == 0 {
@@ -667,6 +666,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	} else {
 		// Second stage: the ConceptDepth best by the lexical score, plus
 		// their closeness in the concept space to the best matches.
+		h := topK{k: k}
 		pre := topK{k: max(k, p.ConceptDepth)}
 		for _, d := range acc.touched {
 			pre.push(d, (acc.e[d].s1+acc.e[d].sp)*inv1+acc.e[d].s2*inv2)
@@ -701,8 +701,6 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			}
 			h.push(d, f)
 		}
-	}
-	if cv != nil {
 		ids = h.sorted()
 	}
 	res := make([]Result, len(ids))
