@@ -1,9 +1,12 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sort"
+	"sync"
+	"time"
 	"unicode"
 
 	"github.com/innobridge/innobridge"
@@ -34,7 +37,9 @@ const (
 // listings of kind ("achievements" or "demands") whose title and
 // description are at least threshold similar, most similar first, at most
 // limit pairs. Candidates come from minhash with locality-sensitive
-// hashing; each is confirmed on the exact 3-gram sets.
+// hashing; each is confirmed on the exact 3-gram sets. The signatures are
+// kept between requests (dupCache): a request reads and hashes only the
+// listings changed since the one before, and the texts of its candidates.
 func (s *Service) FindDuplicates(ctx context.Context, kind string, threshold float64, limit int) ([]*DuplicatePair, error) {
 	if _, err := requireStaff(ctx); err != nil {
 		return nil, err
@@ -45,70 +50,60 @@ func (s *Service) FindDuplicates(ctx context.Context, kind string, threshold flo
 	if limit <= 0 {
 		limit = 200
 	}
-	var listings []*innobridge.Listing
-	f := innobridge.ListingFilter{Statuses: []innobridge.Status{innobridge.StatusPublished, innobridge.StatusDraft}, Limit: pageSize}
-	for off := 0; ; off += pageSize {
-		f.Offset = off
-		var n int
-		switch kind {
-		case "demands":
-			ds, _, err := s.Store.FindDemands(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			for _, d := range ds {
-				l := d.Listing
-				l.Description = d.Teaser + "\n" + d.Description
-				listings = append(listings, &l)
-			}
-			n = len(ds)
-		default:
-			as, _, err := s.Store.FindAchievements(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			for _, a := range as {
-				listings = append(listings, &a.Listing)
-			}
-			n = len(as)
-		}
-		if n < pageSize {
-			break
-		}
+	entries, err := s.dupSignatures(ctx, kind)
+	if err != nil {
+		return nil, err
 	}
-	sets := make([][]uint64, len(listings))
 	buckets := map[uint64][]int32{}
-	for i, l := range listings {
-		sets[i] = shingles(l.Title + "\n" + l.Description)
-		if len(sets[i]) == 0 {
+	for i, e := range entries {
+		if e.empty {
 			continue
 		}
-		sig := minhash(sets[i])
 		for b := 0; b < mhBands; b++ {
 			h := uint64(b+1) * 0x9e3779b97f4a7c15
-			for _, v := range sig[b*mhRows : (b+1)*mhRows] {
+			for _, v := range e.sig[b*mhRows : (b+1)*mhRows] {
 				h = mix(h ^ v)
 			}
 			buckets[h] = append(buckets[h], int32(i))
 		}
 	}
+	// Candidate pairs, confirmed on the exact 3-gram sets of their texts.
+	var cands [][2]int32
 	seen := map[[2]int32]bool{}
-	var out []*DuplicatePair
-	for _, ids := range buckets {
-		if len(ids) > 200 { // a degenerate bucket (boilerplate text) is skipped
+	var ids []int64
+	for _, b := range buckets {
+		if len(b) > 200 { // a degenerate bucket (boilerplate text) is skipped
 			continue
 		}
-		for x := 0; x < len(ids); x++ {
-			for y := x + 1; y < len(ids); y++ {
-				p := [2]int32{min(ids[x], ids[y]), max(ids[x], ids[y])}
-				if seen[p] {
-					continue
-				}
-				seen[p] = true
-				if sim := jaccard(sets[p[0]], sets[p[1]]); sim >= threshold {
-					out = append(out, &DuplicatePair{A: listings[p[0]], B: listings[p[1]], Similarity: sim})
+		for x := 0; x < len(b); x++ {
+			for y := x + 1; y < len(b); y++ {
+				p := [2]int32{min(b[x], b[y]), max(b[x], b[y])}
+				if !seen[p] {
+					seen[p] = true
+					cands = append(cands, p)
+					ids = append(ids, entries[p[0]].l.ID, entries[p[1]].l.ID)
 				}
 			}
+		}
+	}
+	sets := map[int64][]uint64{}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for len(ids) > 0 { // in batches: a query takes so many ids
+		batch := ids[:min(len(ids), 1000)]
+		ids = ids[len(batch):]
+		err := s.eachListing(ctx, kind, innobridge.ListingFilter{IDs: batch}, func(l *innobridge.Listing, text string) {
+			sets[l.ID] = shingles(l.Title + "\n" + text)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var out []*DuplicatePair
+	for _, p := range cands {
+		a, b := entries[p[0]].l, entries[p[1]].l
+		if sim := jaccard(sets[a.ID], sets[b.ID]); sim >= threshold {
+			out = append(out, &DuplicatePair{A: &a, B: &b, Similarity: sim})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -127,6 +122,104 @@ func (s *Service) FindDuplicates(ctx context.Context, kind string, threshold flo
 		}
 	}
 	return out, nil
+}
+
+// dupCache keeps the minhash signature of every published or draft
+// listing FindDuplicates has seen, by kind, so that a request reads and
+// hashes only the listings changed since the one before (by any writer:
+// the store's updated_at, as the matching index does).
+type dupCache struct {
+	mu    sync.Mutex
+	kinds map[string]*dupSet
+}
+
+type dupSet struct {
+	since   time.Time
+	entries map[int64]*dupEntry
+}
+
+type dupEntry struct {
+	l     innobridge.Listing // without its texts
+	sig   [mhHashes]uint64
+	empty bool // fewer than three letters: no signature
+}
+
+// dupSignatures brings the cache of kind up to date and returns its
+// entries ordered by listing id.
+func (s *Service) dupSignatures(ctx context.Context, kind string) ([]*dupEntry, error) {
+	s.dups.mu.Lock()
+	defer s.dups.mu.Unlock()
+	if s.dups.kinds == nil {
+		s.dups.kinds = map[string]*dupSet{}
+	}
+	start := s.Now()
+	ds := s.dups.kinds[kind]
+	f := innobridge.ListingFilter{Statuses: []innobridge.Status{innobridge.StatusPublished, innobridge.StatusDraft}}
+	if ds == nil {
+		ds = &dupSet{entries: map[int64]*dupEntry{}}
+	} else {
+		since := ds.since.Add(-5 * time.Second) // clocks of other writers may lag a little
+		f = innobridge.ListingFilter{UpdatedSince: &since}
+	}
+	err := s.eachListing(ctx, kind, f, func(l *innobridge.Listing, text string) {
+		if l.Status != innobridge.StatusPublished && l.Status != innobridge.StatusDraft {
+			delete(ds.entries, l.ID)
+			return
+		}
+		e := &dupEntry{l: *l}
+		e.l.Description, e.l.SearchText = "", ""
+		if set := shingles(l.Title + "\n" + text); len(set) > 0 {
+			e.sig = minhash(set)
+		} else {
+			e.empty = true
+		}
+		ds.entries[l.ID] = e
+	})
+	if err != nil {
+		return nil, err
+	}
+	ds.since = start
+	s.dups.kinds[kind] = ds
+	out := make([]*dupEntry, 0, len(ds.entries))
+	for _, e := range ds.entries {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b *dupEntry) int { return cmp.Compare(a.l.ID, b.l.ID) })
+	return out, nil
+}
+
+// eachListing calls fn for every listing of kind that f selects, page by
+// page, with the text compared for duplicates (a demand's teaser and full
+// description; staff see both).
+func (s *Service) eachListing(ctx context.Context, kind string, f innobridge.ListingFilter, fn func(l *innobridge.Listing, text string)) error {
+	f.Limit = pageSize
+	for off := 0; ; off += pageSize {
+		f.Offset = off
+		var n int
+		switch kind {
+		case "demands":
+			ds, _, err := s.Store.FindDemands(ctx, f)
+			if err != nil {
+				return err
+			}
+			for _, d := range ds {
+				fn(&d.Listing, d.Teaser+"\n"+d.Description)
+			}
+			n = len(ds)
+		default:
+			as, _, err := s.Store.FindAchievements(ctx, f)
+			if err != nil {
+				return err
+			}
+			for _, a := range as {
+				fn(&a.Listing, a.Description)
+			}
+			n = len(as)
+		}
+		if n < pageSize {
+			return nil
+		}
+	}
 }
 
 // shingles returns the sorted, distinct character 3-grams of the folded

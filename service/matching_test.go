@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -467,5 +468,56 @@ func TestDemandsForAchievementLooksPastHiddenDemands(t *testing.T) {
 		if strings.HasPrefix(id, "dem-hidden-") {
 			t.Errorf("another organisation's member gets the private %s", id)
 		}
+	}
+}
+
+// FindDuplicates keeps signatures between requests and rereads only what
+// changed: a new copy, a withdrawal and an edit each show in the next
+// request.
+func TestFindDuplicatesFollowsChanges(t *testing.T) {
+	f, _, _ := newMatching(t)
+	pairs := func() []string {
+		t.Helper()
+		f.clock.Add(time.Minute)
+		ps, err := f.svc.FindDuplicates(as(f.staff), "achievements", 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range ps {
+			a, b := p.A.ExternalID, p.B.ExternalID
+			out = append(out, min(a, b)+"~"+max(a, b))
+		}
+		slices.Sort(out)
+		return out
+	}
+	copyOf := func(ext string) *innobridge.Achievement {
+		return &innobridge.Achievement{Listing: innobridge.Listing{
+			ExternalID: ext, Title: "高炉煤气余热回收技术", Description: "回收高炉煤气的显热，提高能源效率。"}}
+	}
+	if got := pairs(); len(got) != 0 {
+		t.Fatalf("before any copy: %v", got)
+	}
+	first := f.mustAchievement(t, f.uniMember, copyOf("ach-copy"))
+	if got, want := pairs(), []string{"ach-copy~ach-pub"}; !slices.Equal(got, want) {
+		t.Fatalf("after a copy: %v, want %v", got, want)
+	}
+	second := f.mustAchievement(t, f.otherMember, copyOf("ach-copy2"))
+	if got, want := pairs(), []string{"ach-copy2~ach-pub", "ach-copy~ach-copy2", "ach-copy~ach-pub"}; !slices.Equal(got, want) {
+		t.Fatalf("after a second copy: %v, want %v", got, want)
+	}
+	withdrawn := innobridge.StatusWithdrawn
+	if _, err := f.svc.UpdateAchievement(as(f.uniMember), first.ID, innobridge.AchievementUpdate{Status: &withdrawn}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := pairs(), []string{"ach-copy2~ach-pub"}; !slices.Equal(got, want) {
+		t.Fatalf("after withdrawing a copy: %v, want %v", got, want)
+	}
+	title, desc := "量子点显示材料", "一种高色域量子点膜的制备方法。"
+	if _, err := f.svc.UpdateAchievement(as(f.otherMember), second.ID, innobridge.AchievementUpdate{Title: &title, Description: &desc}); err != nil {
+		t.Fatal(err)
+	}
+	if got := pairs(); len(got) != 0 {
+		t.Fatalf("after rewriting the other copy: %v", got)
 	}
 }

@@ -69,6 +69,8 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummy     string // see dummyHash
+
+	dups dupCache // see FindDuplicates
 }
 
 // New returns a Service with DefaultConfig and the real clock.
