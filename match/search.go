@@ -655,32 +655,28 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	if p.Concept > 0 && len(q.keywords) == 0 {
 		cv = s.cpt.at(best)
 	}
+	final := func(d uint32) float32 { return (acc.e[d].s1+acc.e[d].sp)*inv1 + acc.e[d].s2*inv2 }
+	c := acc.cands[:0]
+	for _, d := range acc.touched {
+		c = append(c, docScore{d, final(d)})
+	}
+	acc.cands = c
 	var ids []uint32
 	if cv == nil {
-		c := acc.cands[:0]
-		for _, d := range acc.touched {
-			c = append(c, docScore{d, (acc.e[d].s1+acc.e[d].sp)*inv1 + acc.e[d].s2*inv2})
-		}
-		acc.cands = c
 		ids = bestOf(c, k)
 	} else {
 		// Second stage: the ConceptDepth best by the lexical score, plus
 		// their closeness in the concept space to the best matches.
-		h := topK{k: k}
-		pre := topK{k: max(k, p.ConceptDepth)}
-		for _, d := range acc.touched {
-			pre.push(d, (acc.e[d].s1+acc.e[d].sp)*inv1+acc.e[d].s2*inv2)
-		}
+		top := bestOf(c, max(k, p.ConceptDepth))
 		wc := float32(p.Concept)
-		conceptOf = make(map[uint32]float32, len(pre.d))
+		conceptOf = make(map[uint32]float32, len(top))
 		// The query's concept: the centroid of the best few first-stage
 		// matches, weighted by score (their shared subject, less the
 		// idiosyncrasies of any one of them).
-		top := pre.sorted()
 		cen := make([]float32, conceptDim)
 		for _, d := range top[:min(conceptCentroid, len(top))] {
 			if v := s.cpt.at(d); v != nil {
-				f := (acc.e[d].s1+acc.e[d].sp)*inv1 + acc.e[d].s2*inv2
+				f := final(d)
 				for i := range cen {
 					cen[i] += f * v[i]
 				}
@@ -689,8 +685,9 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		if normalize(cen) {
 			cv = cen
 		}
-		for i, d := range pre.d {
-			f := pre.s[i]
+		reranked := make([]docScore, 0, len(top))
+		for _, d := range top {
+			f := final(d)
 			if v := s.cpt.at(d); v != nil {
 				c := dot(cv, v)
 				if d == best { // the concept reorders the others, not the best match
@@ -699,9 +696,9 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 				conceptOf[d] = wc * c
 				f += wc * c
 			}
-			h.push(d, f)
+			reranked = append(reranked, docScore{d, f})
 		}
-		ids = h.sorted()
+		ids = bestOf(reranked, k)
 	}
 	res := make([]Result, len(ids))
 	qText := newSpanText(itemRunes(q), bitMap(bitKey[:nbits]))
@@ -1137,82 +1134,6 @@ func bestOf(c []docScore, k int) []uint32 {
 		ids[i] = x.d
 	}
 	return ids
-}
-
-// topK keeps the k highest-scoring documents in a min-heap.
-type topK struct {
-	k int
-	d []uint32
-	s []float32
-}
-
-func (h *topK) less(i, j int) bool {
-	return h.s[i] < h.s[j] || h.s[i] == h.s[j] && h.d[i] > h.d[j]
-}
-
-func (h *topK) swap(i, j int) {
-	h.d[i], h.d[j] = h.d[j], h.d[i]
-	h.s[i], h.s[j] = h.s[j], h.s[i]
-}
-
-func (h *topK) push(d uint32, s float32) {
-	if len(h.d) < h.k {
-		h.d = append(h.d, d)
-		h.s = append(h.s, s)
-		for i := len(h.d) - 1; i > 0; {
-			p := (i - 1) / 2
-			if !h.less(i, p) {
-				break
-			}
-			h.swap(i, p)
-			i = p
-		}
-		return
-	}
-	if s < h.s[0] || s == h.s[0] && d > h.d[0] {
-		return
-	}
-	h.d[0], h.s[0] = d, s
-	for i := 0; ; {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < len(h.d) && h.less(l, m) {
-			m = l
-		}
-		if r < len(h.d) && h.less(r, m) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		h.swap(i, m)
-		i = m
-	}
-}
-
-// sorted returns the kept documents best first.
-func (h *topK) sorted() []uint32 {
-	type ds struct {
-		d uint32
-		s float32
-	}
-	all := make([]ds, len(h.d))
-	for i := range all {
-		all[i] = ds{h.d[i], h.s[i]}
-	}
-	slices.SortFunc(all, func(a, b ds) int {
-		switch {
-		case a.s > b.s || a.s == b.s && a.d < b.d:
-			return -1
-		case a.s == b.s && a.d == b.d:
-			return 0
-		}
-		return 1
-	})
-	out := make([]uint32, len(all))
-	for i, x := range all {
-		out[i] = x.d
-	}
-	return out
 }
 
 // normalize scales v to unit length; false if v is zero.
