@@ -168,16 +168,9 @@ func trainRound(s *side, maxDF, workers int, prev *concept) *concept {
 	// has common terms) that says nothing about its subject.
 	var mean [conceptDim]float64
 	for d := 0; d < n; d++ {
-		v := c.vec[d*conceptDim : (d+1)*conceptDim]
-		var nn float32
-		for _, x := range v {
-			nn += x * x
-		}
-		if nn > 0 {
-			sc := 1 / float32(math.Sqrt(float64(nn)))
-			for i := range v {
-				v[i] *= sc
-				mean[i] += float64(v[i])
+		if v := c.vec[d*conceptDim : (d+1)*conceptDim]; normalize(v) {
+			for i, x := range v {
+				mean[i] += float64(x)
 			}
 		}
 	}
@@ -191,21 +184,9 @@ func trainRound(s *side, maxDF, workers int, prev *concept) *concept {
 			continue
 		}
 		for i := range v {
-			v[i] -= float32(mean[i] / float64(n))
+			v[i] -= c.mean[i]
 		}
-	}
-	for d := 0; d < n; d++ {
-		v := c.vec[d*conceptDim : (d+1)*conceptDim]
-		var nn float32
-		for _, x := range v {
-			nn += x * x
-		}
-		if nn > 0 {
-			sc := 1 / float32(math.Sqrt(float64(nn)))
-			for i := range v {
-				v[i] *= sc
-			}
-		}
+		normalize(v)
 	}
 	return c
 }
