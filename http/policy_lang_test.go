@@ -5,38 +5,20 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/innobridge/innobridge/demo"
-	"github.com/innobridge/innobridge/passwd"
-	"github.com/innobridge/innobridge/service"
-	"github.com/innobridge/innobridge/sqlite"
-	"github.com/innobridge/innobridge/zh"
 )
 
 // newDemoServer starts a server over the demonstration data.
 func newDemoServer(t *testing.T) *testServer {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	a, err := zh.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(db, a, logger)
-	svc.Config.PasswordParams = passwd.Params{Memory: 1024, Time: 1, Threads: 1}
-	if _, err := demo.Load(ctx, svc, io.Discard); err != nil {
+	db, svc, logger := newTestService(t)
+	if _, err := demo.Load(context.Background(), svc, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	srv := NewServer(svc, Options{Logger: logger})

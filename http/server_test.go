@@ -48,12 +48,11 @@ type testServer struct {
 	skew *atomic.Int64
 }
 
-// newTestServer starts a server with two organisations, users of each
-// kind and listings in every state of visibility.
-func newTestServer(t *testing.T) *testServer {
+// newTestService opens a fresh SQLite file under t.TempDir and a service
+// over it, with cheap password hashing (the algorithm is the same).
+func newTestService(t *testing.T) (*sqlite.DB, *service.Service, *slog.Logger) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +64,15 @@ func newTestServer(t *testing.T) *testServer {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(db, a, logger)
 	svc.Config.PasswordParams = passwd.Params{Memory: 1024, Time: 1, Threads: 1}
+	return db, svc, logger
+}
+
+// newTestServer starts a server with two organisations, users of each
+// kind and listings in every state of visibility.
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	ctx := context.Background()
+	db, svc, logger := newTestService(t)
 	skew := new(atomic.Int64)
 	svc.Now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
 
