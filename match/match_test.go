@@ -299,6 +299,9 @@ func TestDependentBigrams(t *testing.T) {
 			}
 			// The best match lends its terms to the others: each names it
 			// as the anchor.
+			if len(rs) < 2 {
+				t.Fatalf("got %v, want the best match and others it lent to", ids(rs))
+			}
 			for _, r := range rs {
 				if r.ID != tc.want && r.Why.Anchor != tc.want {
 					t.Errorf("%s: anchor %q, want %s", r.ID, r.Why.Anchor, tc.want)
