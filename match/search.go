@@ -701,6 +701,12 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		ids = bestOf(reranked, k)
 	}
 	res := make([]Result, len(ids))
+	// The results' listings are far apart in memory: reading them all
+	// first, in a loop of independent loads, waits for them together
+	// rather than one after another between explanations.
+	for i, d := range ids {
+		res[i].ID = s.docs[d].ext
+	}
 	qText := newSpanText(itemRunes(q), bitMap(bitKey[:nbits]))
 	var aText *spanText
 	// The matched terms depend only on which query terms a result
@@ -717,7 +723,6 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		}
 		fits, fscore := structuredFit(dem, ach)
 		r := &res[i]
-		r.ID = it.ext
 		w := &r.Why
 		w.Fit = fits
 		w.Parts = Parts{
@@ -931,6 +936,7 @@ type spanText struct {
 	pairs []int32 // the i with pair[i] ≥ 0, ascending
 	words []spanWord
 	strs  map[uint64]string // rs[lo:hi] as strings, made once, by lo<<32|hi
+	found [][2]int32        // spans' buffer
 }
 
 // str returns string(st.rs[lo:hi]), made once per text.
@@ -988,48 +994,46 @@ func newSpanText(rs []rune, bit map[uint64]int) *spanText {
 // from their ends and at least minRunes long, and the Latin words (with a
 // letter) whose bits are set; longest first.
 func spans(st *spanText, m uint64, minRunes int) []string {
-	var found [][2]int // rune ranges, made strings once sorted
+	found := st.found[:0] // rune ranges, made strings once sorted
+	defer func() { st.found = found }()
 	// A span is a run of consecutive positions i whose bigram
 	// rs[i-1]rs[i] has its bit set: runes start … last.
-	flush := func(start, last int) {
-		j := last + 1
-		for start < j && isFunctionChar(st.rs[start]) {
-			start++
-		}
-		for j > start && isFunctionChar(st.rs[j-1]) {
-			j--
-		}
-		if j-start >= minRunes {
-			found = append(found, [2]int{start, j})
-		}
-	}
 	start, last := -1, -2
-	for _, i32 := range st.pairs {
-		i := int(i32)
-		if m&(1<<st.pair[i]) == 0 {
-			continue
+	for n, p := 0, len(st.pairs); n <= p; n++ {
+		i := -1 // past the end: flush the last span
+		if n < p {
+			i = int(st.pairs[n])
+			if m&(1<<st.pair[i]) == 0 {
+				continue
+			}
+			if start >= 0 && i == last+1 {
+				last = i
+				continue
+			}
 		}
-		if start >= 0 && i == last+1 {
-			last = i
-			continue
-		}
-		if start >= 0 {
-			flush(start, last)
+		if start >= 0 { // trim function characters, keep if long enough
+			j := last + 1
+			for start < j && isFunctionChar(st.rs[start]) {
+				start++
+			}
+			for j > start && isFunctionChar(st.rs[j-1]) {
+				j--
+			}
+			if j-start >= minRunes {
+				found = append(found, [2]int32{int32(start), int32(j)})
+			}
 		}
 		start, last = i-1, i
 	}
-	if start >= 0 {
-		flush(start, last)
-	}
 	for _, w := range st.words {
 		if m&(1<<w.bit) != 0 {
-			found = append(found, [2]int{w.lo, w.hi})
+			found = append(found, [2]int32{int32(w.lo), int32(w.hi)})
 		}
 	}
-	slices.SortStableFunc(found, func(a, b [2]int) int { return (b[1] - b[0]) - (a[1] - a[0]) })
+	slices.SortStableFunc(found, func(a, b [2]int32) int { return int((b[1] - b[0]) - (a[1] - a[0])) })
 	out := make([]string, 0, len(found))
 	for _, r := range found {
-		if t := st.str(r[0], r[1]); !slices.Contains(out, t) {
+		if t := st.str(int(r[0]), int(r[1])); !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
@@ -1054,7 +1058,9 @@ func bestOf(c []docScore, k int) []uint32 {
 		const buckets = 256
 		top := c[0].s
 		for _, x := range c {
-			top = max(top, x.s)
+			if x.s > top { // not max, which also orders NaNs and costs a pass as long as the histogram's
+				top = x.s
+			}
 		}
 		if top > 0 {
 			var hist [buckets]int32
@@ -1121,13 +1127,13 @@ func bestOf(c []docScore, k int) []uint32 {
 		c = c[:k]
 	}
 	slices.SortFunc(c, func(a, b docScore) int {
-		if before(a, b) {
-			return -1
-		}
-		if before(b, a) {
+		if a.s != b.s {
+			if a.s > b.s {
+				return -1
+			}
 			return 1
 		}
-		return 0
+		return cmp.Compare(a.d, b.d)
 	})
 	ids := make([]uint32, len(c))
 	for i, x := range c {
