@@ -13,7 +13,8 @@
 // own 64 most specific terms to a second pass (document-to-document
 // relatedness, pseudo-relevance feedback from one document): for a query
 // without keywords only, and the more the clearer its lead over the next
-// (Params.RelatedSure), with a lent bigram counting more in a listing that
+// (Params.RelatedSure; a problem stated as a description alone names no
+// listing and lends Params.RelatedDesc), with a lent bigram counting more in a listing that
 // also has the one before it in the best match's text (Params.Joined: a
 // shared stretch of its words). Structured
 // criteria (field, TRL, modes, price, region) adjust the score when both
@@ -74,6 +75,12 @@ type Params struct {
 	// names, and lends more.
 	RelatedSure float64
 	SureLead    float64
+	// RelatedDesc replaces Related for a query stated as a description
+	// alone (no title, no keywords: a problem to solve), and RelatedSure
+	// does not apply to it: such a query names no listing, so the lead of
+	// its best match does not make that match the one it names, and it
+	// lends less.
+	RelatedDesc float64
 	// Joined weights an expansion bigram when the listing also has the
 	// bigram before it in the best match's text (a shared stretch of the
 	// best match's specific words).
@@ -105,7 +112,7 @@ type Params struct {
 var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5, Dependent: 0.5,
 	Bigram: 1, Word: 1, Phrase: 1,
-	Expand: 64, Related: 2, RelatedKW: -1, RelatedSure: 5, SureLead: 0.2, Joined: 1.5, MaxDF: 0.1, MaxPostings: 30000, ExpandPostings: 50000, Structured: 0.1,
+	Expand: 64, Related: 2, RelatedKW: -1, RelatedSure: 5, SureLead: 0.2, RelatedDesc: 1.5, Joined: 1.5, MaxDF: 0.1, MaxPostings: 30000, ExpandPostings: 50000, Structured: 0.1,
 	Concept: -1, ConceptDepth: 50, ConceptMax: 50000,
 }
 
@@ -128,6 +135,7 @@ func (p Params) withDefaults() Params {
 	set(&p.RelatedKW, d.RelatedKW)
 	set(&p.RelatedSure, d.RelatedSure)
 	set(&p.SureLead, d.SureLead)
+	set(&p.RelatedDesc, d.RelatedDesc)
 	set(&p.Joined, d.Joined)
 	set(&p.MaxDF, d.MaxDF)
 	set(&p.Structured, d.Structured)
@@ -206,6 +214,13 @@ type item struct {
 	price     int64 // achievements: asking price, -1 unknown or negotiable
 	budgetMin int64 // demands, -1 unknown
 	budgetMax int64 // demands, -1 unknown
+}
+
+// isProblem reports whether q is stated as a description alone, without
+// a title or keywords: a problem to solve rather than the name of a
+// subject (Params.RelatedDesc).
+func isProblem(q *item) bool {
+	return q.title == "" && len(q.keywords) == 0 && q.desc != ""
 }
 
 func modeBits(ms []innobridge.Mode) uint8 {

@@ -346,3 +346,65 @@ func TestBestOf(t *testing.T) {
 		}
 	}
 }
+
+func TestRelatedDesc(t *testing.T) {
+	ix := New(Options{NoSegment: true, Params: Params{MaxDF: 1}})
+	err := ix.AddAchievements(context.Background(), []*innobridge.Achievement{
+		achievement("a1", "废旧锂电池湿法冶金回收", "针对废旧锂电池中钴镍资源浪费的问题，采用湿法冶金浸出钴、镍和锂，回收率高于95%。"),
+		achievement("a2", "钴镍浸出液的萃取分离", "湿法冶金浸出液中钴、镍的萃取分离工艺。"),
+		achievement("a3", "光伏组件自动清洗机器人", "适用于大型光伏电站的无水清洗机器人，降低运维成本。"),
+		achievement("a4", "退役动力电池检测分选", "对退役锂电池进行检测分选，用于储能系统。"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	demand := func(title, desc string, keywords ...string) *innobridge.Demand {
+		d := &innobridge.Demand{}
+		d.ExternalID, d.Title, d.Description, d.Keywords = "d", title, desc, keywords
+		return d
+	}
+	// The best match's related part is the weight it lends (it is as
+	// like itself as any listing can be).
+	for _, tc := range []struct {
+		name     string
+		d        *innobridge.Demand
+		min, max float64
+	}{
+		{"ProblemLendsRelatedDesc", demand("", "废旧锂电池中钴镍资源浪费的问题"), 1.5, 1.5},
+		{"TitleLendsMoreWhenClear", demand("废旧锂电池湿法冶金回收", ""), 2, 5},
+		{"TitleAndDescriptionAsTitle", demand("废旧锂电池湿法冶金回收", "钴镍资源浪费"), 2, 5},
+		{"KeywordsLendNothing", demand("", "钴镍资源浪费", "湿法冶金"), 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, err := ix.Search(context.Background(), tc.d, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) == 0 || rs[0].ID != "a1" {
+				t.Fatalf("got %v, want a1 first", ids(rs))
+			}
+			if r := rs[0].Why.Parts.Related; r < tc.min-1e-6 || r > tc.max+1e-6 {
+				t.Errorf("related part of the best match = %v, want %v..%v", r, tc.min, tc.max)
+			}
+		})
+	}
+}
+
+func TestIsProblem(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		it   item
+		want bool
+	}{
+		{"DescriptionAlone", item{desc: "钴镍资源浪费的问题"}, true},
+		{"WithTitle", item{title: "锂电池回收", desc: "钴镍资源浪费的问题"}, false},
+		{"WithKeywords", item{desc: "钴镍资源浪费的问题", keywords: []string{"湿法冶金"}}, false},
+		{"Empty", item{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := isProblem(&tc.it); got != tc.want {
+				t.Errorf("isProblem = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -571,8 +571,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	}
 	// The best match lends more the clearer its lead: a query that names
 	// one listing (a title) finds it well ahead, and its terms can be
-	// trusted; a vaguer one finds several close together.
-	if len(q.keywords) == 0 && p.RelatedSure > p.Related && bestDep > 0 {
+	// trusted; a vaguer one finds several close together. A problem
+	// statement names no listing: its best match lends RelatedDesc.
+	if isProblem(q) {
+		p.Related = p.RelatedDesc
+	} else if len(q.keywords) == 0 && p.RelatedSure > p.Related && bestDep > 0 {
 		lead := float64((bestDep - max(second, 0)) / bestDep)
 		p.Related += (p.RelatedSure - p.Related) * min(1, lead/p.SureLead)
 	}

@@ -90,6 +90,7 @@ func main() {
 		dep      = flag.Float64("dep", 0, "weight of a query bigram whose overlapping predecessor the listing also has (1: off)")
 		relsure  = flag.Float64("relsure", 0, "related weight when the best match leads clearly")
 		surelead = flag.Float64("surelead", 0, "lead of the best match (share of its score) that counts as clear")
+		reldesc  = flag.Float64("reldesc", 0, "related weight for a query stated as a description alone (a problem)")
 		joined   = flag.Float64("joined", 0, "weight of an expansion bigram whose predecessor in the best match the listing also has (1: off)")
 		xpost    = flag.Int("xpost", 0, "postings budget of the second pass (0: default)")
 		wbi      = flag.Float64("wbi", 0, "bigram weight")
@@ -117,7 +118,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "matchbench: no benchmark data in %s; skipping\n", *dir)
 		return
 	}
-	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw, Dependent: *dep, RelatedSure: *relsure, SureLead: *surelead, Joined: *joined, ExpandPostings: *xpost,
+	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw, Dependent: *dep, RelatedSure: *relsure, SureLead: *surelead, RelatedDesc: *reldesc, Joined: *joined, ExpandPostings: *xpost,
 		Bigram: *wbi, Phrase: *wph, SegPhrase: *wseg, Expand: *exp, Related: *rel, RelatedKW: *relkw, MaxDF: *maxdf,
 		Concept: *concept, ConceptDepth: *cdepth}}
 	var es []engine
