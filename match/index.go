@@ -14,11 +14,11 @@
 // relatedness, pseudo-relevance feedback from one document): for a query
 // without keywords only, and the more the clearer its lead over the next
 // (Params.RelatedSure; a problem stated as a description alone names no
-// listing and lends Params.RelatedDesc), with a lent bigram counting more in a listing that
-// also has the one before it in the best match's text (Params.Joined: a
-// shared stretch of its words). Structured
-// criteria (field, TRL, modes, price, region) adjust the score when both
-// sides state them. Optionally (Params.Concept), a concept space trained at
+// listing and lends Params.RelatedDesc), with a lent bigram counting more
+// in a listing that also has the one before it in the best match's text
+// (Params.Joined: a shared stretch of its words). Structured criteria
+// (field, TRL, modes, price, region) adjust the score when both sides
+// state them. Optionally (Params.Concept), a concept space trained at
 // index time on the listings (concept.go) reranks the best results of a
 // query without keywords. Everything is learned from the listings indexed at run
 // time; no statistics are built in. Segmented-word phrases (package zh, gse)
