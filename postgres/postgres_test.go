@@ -2,31 +2,23 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"flag"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/innobridge/innobridge/postgres"
+	"github.com/innobridge/innobridge/postgres/pgtest"
 	"github.com/innobridge/innobridge/storetest"
 )
 
 // The tests run on the PostgreSQL server that INNOBRIDGE_TEST_POSTGRES
-// names, e.g. postgres://postgres:pw@127.0.0.1:5432/postgres?sslmode=disable
-// (.ci/postgres.sh prints one). Without it they skip, unless
-// INNOBRIDGE_REQUIRE_POSTGRES=1, as in CI, makes that a failure.
-const (
-	dsnEnv     = "INNOBRIDGE_TEST_POSTGRES"
-	requireEnv = "INNOBRIDGE_REQUIRE_POSTGRES"
-)
+// names (see package pgtest; .ci/postgres.sh prints one).
 
 // backend runs the store suite on a fresh database per test.
 var backend = storetest.Backend{
-	NewDB: newDatabase,
+	NewDB: pgtest.NewDatabase,
 	Open: func(ctx context.Context, dsn string, o storetest.Options) (storetest.Store, error) {
 		return postgres.Open(ctx, dsn, postgres.Options{Migrate: o.Migrate, NoSchemaCheck: o.NoSchemaCheck, Now: o.Now})
 	},
@@ -39,55 +31,6 @@ var backend = storetest.Backend{
 		_, err = db.ExecContext(ctx, query)
 		return err
 	},
-}
-
-// serverDSN returns the server's DSN or ends tb.
-func serverDSN(tb testing.TB) string {
-	tb.Helper()
-	dsn := os.Getenv(dsnEnv)
-	if dsn != "" {
-		return dsn
-	}
-	if os.Getenv(requireEnv) == "1" {
-		tb.Fatalf("%s=1 but %s is not set", requireEnv, dsnEnv)
-	}
-	tb.Skipf("%s not set; run `eval \"$(bash .ci/postgres.sh)\"` to test on PostgreSQL", dsnEnv)
-	return ""
-}
-
-// newDatabase creates an empty database innobridge_t_<random> on the
-// server, drops it when tb's test ends and returns its DSN.
-func newDatabase(tb testing.TB) string {
-	tb.Helper()
-	server := serverDSN(tb)
-	u, err := url.Parse(server)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		tb.Fatalf("%s must be a postgres:// URL, not %q", dsnEnv, postgres.Redact(server))
-	}
-	var buf [6]byte
-	rand.Read(buf[:])
-	name := "innobridge_t_" + hex.EncodeToString(buf[:])
-	admin, err := sql.Open("pgx", server)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.ExecContext(context.Background(), "CREATE DATABASE "+name); err != nil {
-		tb.Fatalf("CREATE DATABASE %s on %s: %v", name, postgres.Redact(server), err)
-	}
-	tb.Cleanup(func() {
-		admin, err := sql.Open("pgx", server)
-		if err != nil {
-			tb.Error(err)
-			return
-		}
-		defer admin.Close()
-		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			tb.Errorf("DROP DATABASE %s: %v", name, err)
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
 }
 
 // TestMain raises the default of -parallel: each test waits mostly on
@@ -103,13 +46,13 @@ func TestMain(m *testing.M) {
 }
 
 func TestStore(t *testing.T) {
-	serverDSN(t) // one skip for the suite rather than one per test
+	pgtest.ServerDSN(t) // one skip for the suite rather than one per test
 	storetest.Run(t, backend)
 }
 
 // BenchmarkImport100k imports 100,000 achievements in one batch.
 func BenchmarkImport100k(b *testing.B) {
-	serverDSN(b)
+	pgtest.ServerDSN(b)
 	storetest.BenchmarkImport(b, backend, 100_000)
 }
 
