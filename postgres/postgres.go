@@ -138,6 +138,7 @@ var Dialect = sqldb.Dialect{
 		return col + " @> jsonb_build_array(CAST(? AS text))"
 	},
 	ILike:         "ILIKE",
+	CodePoint:     ` COLLATE "C"`,
 	Constraint:    constraint,
 	TableExists:   "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
 	CountTables:   "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",

@@ -171,7 +171,7 @@ func (s *Store) listingQuery(t table, sel, modeCol string, f innobridge.ListingF
 	switch f.Sort {
 	case "", "recent", "relevance":
 	case "title":
-		q.order = "t.title, t.id"
+		q.order = "t.title" + s.d.CodePoint + ", t.id"
 	case "expires":
 		q.order = "t.expires_at ASC NULLS LAST, t.id"
 	default:

@@ -37,6 +37,10 @@ type Dialect struct {
 	JSONContains func(column string) string
 	// ILike is the case-insensitive LIKE operator.
 	ILike string
+	// CodePoint follows a text column in ORDER BY to order it by code
+	// point whatever the database's collation, so that every store sorts
+	// alike ("" where that is the default, as in SQLite).
+	CodePoint string
 	// Constraint classifies a driver error: the violated constraint's kind
 	// and the table and column it is on, as far as the driver tells.
 	Constraint func(err error) (c Violation, ok bool)

@@ -212,6 +212,9 @@ func testFindAchievements(t *testing.T, b Backend) {
 		{"SearchWithFilter", innobridge.ListingFilter{SearchTerms: QueryTerms(t, "煤气"), Statuses: []innobridge.Status{innobridge.StatusPublished}},
 			[]string{"a1"}, 1},
 		{"SortExpires", innobridge.ListingFilter{Sort: "expires"}, []string{"a2", "a1", "a3", "a4"}, 4},
+		// By code point on every store (for Han characters, the radical
+		// and stroke order of the Unicode tables): 工 提 煤 锂.
+		{"SortTitle", innobridge.ListingFilter{Sort: "title"}, []string{"a3", "a1", "a4", "a2"}, 4},
 		{"Page", innobridge.ListingFilter{Offset: 1, Limit: 2}, []string{"a3", "a2"}, 4},
 		{"PagePastEnd", innobridge.ListingFilter{Offset: 8, Limit: 2}, nil, 4},
 		{"QueryIgnored", innobridge.ListingFilter{Query: "锂电池"}, []string{"a4", "a3", "a2", "a1"}, 4},

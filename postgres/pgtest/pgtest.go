@@ -58,8 +58,13 @@ func NewDatabase(tb testing.TB) string {
 		_, err = admin.ExecContext(context.Background(), query)
 		return err
 	}
-	if err := exec("CREATE DATABASE " + name); err != nil {
-		tb.Fatalf("CREATE DATABASE %s on %s: %v", name, postgres.Redact(server), err)
+	// A Chinese collation where the server has ICU, as a deployment in
+	// China would: the store must not depend on the server's ordering of
+	// text (the default C.UTF-8 of a fresh cluster would hide that).
+	if err := exec("CREATE DATABASE " + name + " TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'zh'"); err != nil {
+		if err := exec("CREATE DATABASE " + name); err != nil {
+			tb.Fatalf("CREATE DATABASE %s on %s: %v", name, postgres.Redact(server), err)
+		}
 	}
 	tb.Cleanup(func() {
 		if err := exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
