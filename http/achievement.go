@@ -7,59 +7,16 @@ import (
 	"github.com/innobridge/innobridge"
 )
 
-// achievementListPage is /achievements.
-type achievementListPage struct {
-	Base
-	Items      []*innobridge.Achievement
-	Total      int
-	F          listParams
-	Errs       map[string]innobridge.FieldError
-	Pager      pager
-	Regions    []innobridge.RegionOption
-	ExportCSV  string
-	ExportXLSX string
-}
-
 // handleAchievementList serves GET /achievements (HTML, .csv, .xlsx, .json)
 // and GET /api/v1/achievements from one service call.
 func (s *Server) handleAchievementList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := s.parseListParams(r)
-	format := formatOf(r)
 	f, err := s.listingFilter(ctx, p)
-	if err != nil {
-		if format == "html" && innobridge.ErrorCode(err) == innobridge.EINVALID {
-			page := &achievementListPage{F: p, Errs: appError(err).Fields, Regions: s.regions()}
-			page.Nav = "achievements"
-			s.render(w, r, http.StatusUnprocessableEntity, "achievements", page)
-			return nil
-		}
-		return err
-	}
-	switch format {
-	case "csv", "xlsx":
-		list, err := collect(func(offset, limit int) ([]*innobridge.Achievement, int, error) {
-			f.Offset, f.Limit = offset, limit
-			return s.svc.FindAchievements(ctx, f)
-		})
-		if err != nil {
-			return err
-		}
-		return s.writeTable(w, format, s.achievementTable(state(r).lang, list))
-	}
-	list, total, err := s.svc.FindAchievements(ctx, f)
-	if err != nil {
-		return err
-	}
-	if format == "json" {
-		writeJSON(w, http.StatusOK, newListResponse(list, total, p))
-		return nil
-	}
-	page := &achievementListPage{Items: list, Total: total, F: p, Pager: newPager(r, p, total), Regions: s.regions(),
-		ExportCSV: exportURL(r, "csv"), ExportXLSX: exportURL(r, "xlsx")}
-	page.Nav = "achievements"
-	s.render(w, r, http.StatusOK, "achievements", page)
-	return nil
+	return serveList(s, w, r, "achievements", p, err, func(offset, limit int) ([]*innobridge.Achievement, int, error) {
+		f.Offset, f.Limit = offset, limit
+		return s.svc.FindAchievements(ctx, f)
+	}, s.achievementTable)
 }
 
 // achievementPage is /achievements/{id}.

@@ -6,60 +6,17 @@ import (
 	"github.com/innobridge/innobridge"
 )
 
-// demandListPage is /demands.
-type demandListPage struct {
-	Base
-	Items      []*innobridge.Demand
-	Total      int
-	F          listParams
-	Errs       map[string]innobridge.FieldError
-	Pager      pager
-	Regions    []innobridge.RegionOption
-	ExportCSV  string
-	ExportXLSX string
-}
-
 // handleDemandList serves GET /demands (HTML, .csv, .xlsx, .json) and GET
 // /api/v1/demands from one service call. The service redacts what the
 // reader may not see.
 func (s *Server) handleDemandList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := s.parseListParams(r)
-	format := formatOf(r)
 	f, err := s.listingFilter(ctx, p)
-	if err != nil {
-		if format == "html" && innobridge.ErrorCode(err) == innobridge.EINVALID {
-			page := &demandListPage{F: p, Errs: appError(err).Fields, Regions: s.regions()}
-			page.Nav = "demands"
-			s.render(w, r, http.StatusUnprocessableEntity, "demands", page)
-			return nil
-		}
-		return err
-	}
-	switch format {
-	case "csv", "xlsx":
-		list, err := collect(func(offset, limit int) ([]*innobridge.Demand, int, error) {
-			f.Offset, f.Limit = offset, limit
-			return s.svc.FindDemands(ctx, f)
-		})
-		if err != nil {
-			return err
-		}
-		return s.writeTable(w, format, s.demandTable(state(r).lang, list))
-	}
-	list, total, err := s.svc.FindDemands(ctx, f)
-	if err != nil {
-		return err
-	}
-	if format == "json" {
-		writeJSON(w, http.StatusOK, newListResponse(list, total, p))
-		return nil
-	}
-	page := &demandListPage{Items: list, Total: total, F: p, Pager: newPager(r, p, total), Regions: s.regions(),
-		ExportCSV: exportURL(r, "csv"), ExportXLSX: exportURL(r, "xlsx")}
-	page.Nav = "demands"
-	s.render(w, r, http.StatusOK, "demands", page)
-	return nil
+	return serveList(s, w, r, "demands", p, err, func(offset, limit int) ([]*innobridge.Demand, int, error) {
+		f.Offset, f.Limit = offset, limit
+		return s.svc.FindDemands(ctx, f)
+	}, s.demandTable)
 }
 
 // demandPage is /demands/{id}.

@@ -7,19 +7,6 @@ import (
 	"github.com/innobridge/innobridge"
 )
 
-// organizationListPage is /organizations.
-type organizationListPage struct {
-	Base
-	Items      []*innobridge.Organization
-	Total      int
-	F          listParams
-	Errs       map[string]innobridge.FieldError
-	Pager      pager
-	Regions    []innobridge.RegionOption
-	ExportCSV  string
-	ExportXLSX string
-}
-
 func (s *Server) organizationFilter(p listParams) (innobridge.OrganizationFilter, error) {
 	f := innobridge.OrganizationFilter{Offset: (p.Page - 1) * p.PerPage, Limit: p.PerPage}
 	v := innobridge.Validation{}
@@ -49,40 +36,11 @@ func (s *Server) organizationFilter(p listParams) (innobridge.OrganizationFilter
 func (s *Server) handleOrganizationList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := s.parseListParams(r)
-	format := formatOf(r)
 	f, err := s.organizationFilter(p)
-	if err != nil {
-		if format == "html" {
-			page := &organizationListPage{F: p, Errs: fieldsOf(err), Regions: s.regions()}
-			page.Nav = "organizations"
-			s.render(w, r, http.StatusUnprocessableEntity, "organizations", page)
-			return nil
-		}
-		return err
-	}
-	if format == "csv" || format == "xlsx" {
-		all, err := collect(func(offset, limit int) ([]*innobridge.Organization, int, error) {
-			f.Offset, f.Limit = offset, limit
-			return s.svc.FindOrganizations(ctx, f)
-		})
-		if err != nil {
-			return err
-		}
-		return s.writeTable(w, format, s.organizationTable(state(r).lang, all))
-	}
-	list, total, err := s.svc.FindOrganizations(ctx, f)
-	if err != nil {
-		return err
-	}
-	if format == "json" {
-		writeJSON(w, http.StatusOK, newListResponse(list, total, p))
-		return nil
-	}
-	page := &organizationListPage{Items: list, Total: total, F: p, Pager: newPager(r, p, total), Regions: s.regions(),
-		ExportCSV: exportURL(r, "csv"), ExportXLSX: exportURL(r, "xlsx")}
-	page.Nav = "organizations"
-	s.render(w, r, http.StatusOK, "organizations", page)
-	return nil
+	return serveList(s, w, r, "organizations", p, err, func(offset, limit int) ([]*innobridge.Organization, int, error) {
+		f.Offset, f.Limit = offset, limit
+		return s.svc.FindOrganizations(ctx, f)
+	}, s.organizationTable)
 }
 
 // organizationPage is /organizations/{id}: the organisation and its

@@ -44,9 +44,9 @@ func samplePages() map[string]page {
 	pages := map[string]page{
 		"home": &homePage{Base: base, Counts: service.Counts{Achievements: 3, Demands: 2, Organizations: 5, Enterprises: 2},
 			Achievements: []*innobridge.Achievement{ach}, Demands: []*innobridge.Demand{dem}},
-		"achievements": &achievementListPage{Base: base, Items: []*innobridge.Achievement{ach}, Total: 170, F: lp, Errs: errs, Pager: pg,
+		"achievements": &listPage[*innobridge.Achievement]{Base: base, Items: []*innobridge.Achievement{ach}, Total: 170, F: lp, Errs: errs, Pager: pg,
 			Regions: regions, ExportCSV: "/achievements.csv", ExportXLSX: "/achievements.xlsx"},
-		"demands": &demandListPage{Base: base, Items: []*innobridge.Demand{dem}, Total: 1, F: lp, Pager: pg, Regions: regions},
+		"demands": &listPage[*innobridge.Demand]{Base: base, Items: []*innobridge.Demand{dem}, Total: 1, F: lp, Pager: pg, Regions: regions},
 		"achievement": &achievementPage{Base: base, A: ach, CanEdit: true, Recs: &recsView{Achievement: "ach-1", Track: true, Items: []*service.Recommendation{
 			{Demand: dem, Score: 1.2, Why: match.Why{Matched: []string{"煤气"}, Related: []string{"高炉"}, Anchor: "dem-1",
 				Fit: []match.Fit{{Criterion: "trl", OK: true, Detail: "TRL 6 ≥ 5"}, {Criterion: "price", OK: false, Detail: "超出预算"}}},
@@ -64,7 +64,7 @@ func samplePages() map[string]page {
 		"achievement_form": &achievementFormPage{Base: base, Edit: ach, F: achievementFormFrom(ach), Errs: errs, Err: "出错 (error)",
 			Orgs: []*innobridge.Organization{org}, Regions: regions},
 		"demand_form": &demandFormPage{Base: base, F: demandFormFrom(dem), Errs: errs, Orgs: []*innobridge.Organization{org}, Regions: regions},
-		"organizations": &organizationListPage{Base: base, Items: []*innobridge.Organization{org}, Total: 1, F: listParams{Kind: "university", Page: 1, PerPage: 20},
+		"organizations": &listPage[*innobridge.Organization]{Base: base, Items: []*innobridge.Organization{org}, Total: 1, F: listParams{Kind: "university", Page: 1, PerPage: 20},
 			Pager: pager{Page: 1, Pages: 1}, Regions: regions},
 		"organization": &organizationPage{Base: base, O: org, Achievements: []*innobridge.Achievement{ach}, AchievementsTotal: 60,
 			Demands: []*innobridge.Demand{dem}, DemandsTotal: 1, Own: true},
