@@ -48,16 +48,15 @@ func (s *Server) handleDemand(w http.ResponseWriter, r *http.Request) error {
 
 // demandForm is the create/edit form as typed.
 type demandForm struct {
-	Title, Description, Teaser, Keywords, Field, Region, BudgetMin, BudgetMax, Deadline, TRLMin string
-	Confidentiality, ExpiresAt, Status, OwnerOrg                                                string
-	Modes                                                                                       []innobridge.Mode
+	listingForm
+	Teaser, BudgetMin, BudgetMax, Deadline, TRLMin, Confidentiality string
+	Modes                                                           []innobridge.Mode
 }
 
 func demandFormFrom(d *innobridge.Demand) demandForm {
-	f := demandForm{Title: d.Title, Description: d.Description, Teaser: d.Teaser, Keywords: joinList(d.Keywords),
-		Field: d.Field, Region: d.Region, BudgetMin: wanCell(d.BudgetMinYuan), BudgetMax: wanCell(d.BudgetMaxYuan),
-		Deadline: dateCell(d.Deadline), Confidentiality: string(d.Confidentiality), ExpiresAt: dateCell(d.ExpiresAt),
-		Status: string(d.Status), OwnerOrg: d.OwnerOrg, Modes: d.CoopModes}
+	f := demandForm{listingForm: listingFormFrom(&d.Listing), Teaser: d.Teaser, BudgetMin: wanCell(d.BudgetMinYuan),
+		BudgetMax: wanCell(d.BudgetMaxYuan), Deadline: dateCell(d.Deadline), Confidentiality: string(d.Confidentiality),
+		Modes: d.CoopModes}
 	if d.TRLMin > 0 {
 		f.TRLMin = itoa(d.TRLMin)
 	}
@@ -65,213 +64,69 @@ func demandFormFrom(d *innobridge.Demand) demandForm {
 }
 
 func readDemandForm(r *http.Request) demandForm {
-	f := demandForm{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"),
-		Teaser: r.PostFormValue("teaser"), Keywords: r.PostFormValue("keywords"), Field: r.PostFormValue("field"),
-		Region: r.PostFormValue("region"), BudgetMin: r.PostFormValue("budget_min_wan"), BudgetMax: r.PostFormValue("budget_max_wan"),
-		Deadline: r.PostFormValue("deadline"), TRLMin: r.PostFormValue("trl_min"), Confidentiality: r.PostFormValue("confidentiality"),
-		ExpiresAt: r.PostFormValue("expires_at"), Status: r.PostFormValue("status"), OwnerOrg: r.PostFormValue("owner_org")}
+	f := demandForm{listingForm: readListingForm(r), Teaser: r.PostFormValue("teaser"),
+		BudgetMin: r.PostFormValue("budget_min_wan"), BudgetMax: r.PostFormValue("budget_max_wan"),
+		Deadline: r.PostFormValue("deadline"), TRLMin: r.PostFormValue("trl_min"), Confidentiality: r.PostFormValue("confidentiality")}
 	for _, m := range r.PostForm["coop_modes"] {
 		f.Modes = append(f.Modes, innobridge.Mode(m))
 	}
 	return f
 }
 
+// demand converts the form; v collects what cannot be parsed.
 func (f demandForm) demand(v *innobridge.Validation) *innobridge.Demand {
-	d := &innobridge.Demand{Listing: innobridge.Listing{Title: f.Title, Description: f.Description, Teaser: f.Teaser,
-		Keywords: splitList(f.Keywords), Field: f.Field, Region: f.Region, Status: innobridge.Status(f.Status)},
-		CoopModes: append([]innobridge.Mode{}, f.Modes...), Confidentiality: innobridge.Confidentiality(f.Confidentiality)}
+	d := &innobridge.Demand{Listing: f.listing(v), CoopModes: append([]innobridge.Mode{}, f.Modes...),
+		Confidentiality: innobridge.Confidentiality(f.Confidentiality)}
+	d.Teaser = f.Teaser
 	d.BudgetMinYuan = parseWan(v, "budget_min_yuan", f.BudgetMin)
 	d.BudgetMaxYuan = parseWan(v, "budget_max_yuan", f.BudgetMax)
 	d.Deadline = parseDateField(v, "deadline", f.Deadline)
 	d.TRLMin = parseIntField(v, "trl_min", f.TRLMin)
-	d.ExpiresAt = parseDateField(v, "expires_at", f.ExpiresAt)
 	return d
 }
 
-// demandFormPage is the create/edit page.
-type demandFormPage struct {
-	Base
-	Edit    *innobridge.Demand
-	F       demandForm
-	Errs    map[string]innobridge.FieldError
-	Err     string
-	Orgs    []*innobridge.Organization
-	Regions []innobridge.RegionOption
-}
-
-func (s *Server) demandFormPage(r *http.Request, edit *innobridge.Demand, f demandForm) (*demandFormPage, error) {
-	p := &demandFormPage{Edit: edit, F: f, Regions: s.regions()}
-	p.Nav = "demands"
-	if state(r).user.IsStaff() && edit == nil {
-		orgs, _, err := s.svc.FindOrganizations(r.Context(), innobridge.OrganizationFilter{Limit: 1000})
-		if err != nil {
-			return nil, err
-		}
-		p.Orgs = orgs
-	}
-	return p, nil
-}
-
-func (s *Server) handleDemandNew(w http.ResponseWriter, r *http.Request) error {
-	if err := requireLogin(r); err != nil {
-		return err
-	}
-	p, err := s.demandFormPage(r, nil, demandForm{Status: string(innobridge.StatusPublished), Confidentiality: string(innobridge.ConfPublic)})
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "demand_form", p)
-	return nil
-}
-
-// handleDemandCreate serves POST /demands (form) and POST /api/v1/demands
-// (JSON).
-func (s *Server) handleDemandCreate(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	if isAPI(r) {
-		var in struct {
-			innobridge.Demand
-			OwnerOrg string `json:"owner_org"`
-		}
-		if err := decodeJSON(r, &in); err != nil {
-			return err
-		}
-		d := &in.Demand
-		d.ID, d.CreatedBy, d.Hidden, d.SearchText = 0, 0, false, ""
-		if in.OwnerOrg != "" {
-			org, err := s.orgByExternalID(ctx, in.OwnerOrg)
-			if err != nil {
-				return fieldError("owner_org", "unknown", "机构不存在 (no such organisation)")
-			}
-			d.OwnerOrgID = org.ID
-		}
-		if err := s.svc.CreateDemand(ctx, d); err != nil {
-			return err
-		}
-		created, err := s.svc.FindDemandByID(ctx, d.ID)
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Location", "/api/v1/demands/"+created.ExternalID)
-		writeJSON(w, http.StatusCreated, created)
-		return nil
-	}
-	f := readDemandForm(r)
-	v := innobridge.Validation{}
-	d := f.demand(&v)
-	if f.OwnerOrg != "" {
-		if org, err := s.orgByExternalID(ctx, f.OwnerOrg); err == nil {
-			d.OwnerOrgID = org.ID
-		} else {
-			v.Add("owner_org", "unknown", "机构不存在 (no such organisation)")
-		}
-	}
-	err := v.Err()
-	if err == nil {
-		err = s.svc.CreateDemand(ctx, d)
-	} else {
-		err = mergeValidation(err, d.Validate())
-	}
-	if err != nil {
-		return s.formError(w, r, err, func() (page, string, error) {
-			p, perr := s.demandFormPage(r, nil, f)
-			if perr == nil {
-				p.Errs, p.Err = fieldsOf(err), formMessage(err)
-			}
-			return p, "demand_form", perr
-		})
-	}
-	http.Redirect(w, r, "/demands/"+d.ExternalID+"?done=created", http.StatusSeeOther)
-	return nil
-}
-
-func (s *Server) handleDemandEdit(w http.ResponseWriter, r *http.Request) error {
-	if err := requireLogin(r); err != nil {
-		return err
-	}
-	d, err := s.svc.FindDemandByExternalID(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if !canEdit(state(r).user, &d.Listing) {
-		return innobridge.Errorf(innobridge.EFORBIDDEN, "只有发布机构或工作人员可以修改 (only the owner or staff may change this)")
-	}
-	p, err := s.demandFormPage(r, d, demandFormFrom(d))
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "demand_form", p)
-	return nil
-}
-
-// handleDemandUpdate serves POST /demands/{id} and PATCH /api/v1/demands/{id}.
-func (s *Server) handleDemandUpdate(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	d, err := s.svc.FindDemandByExternalID(ctx, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if isAPI(r) {
-		var patch demandPatch
-		if err := decodeJSON(r, &patch); err != nil {
-			return err
-		}
-		out, err := s.svc.UpdateDemand(ctx, d.ID, patch.update())
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, out)
-		return nil
-	}
-	f := readDemandForm(r)
-	v := innobridge.Validation{}
-	next := f.demand(&v)
-	if err := v.Err(); err != nil {
-		err = mergeValidation(err, next.Validate())
-		return s.formError(w, r, err, func() (page, string, error) {
-			p, perr := s.demandFormPage(r, d, f)
-			if perr == nil {
-				p.Errs = fieldsOf(err)
-			}
-			return p, "demand_form", perr
-		})
-	}
-	upd := innobridge.DemandUpdate{Title: &next.Title, Description: &next.Description, Teaser: &next.Teaser,
+// demandFormUpdate saves every field of the edit form, and status unless
+// nil.
+func demandFormUpdate(next *innobridge.Demand, status *innobridge.Status) innobridge.DemandUpdate {
+	return innobridge.DemandUpdate{Title: &next.Title, Description: &next.Description, Teaser: &next.Teaser,
 		Keywords: &next.Keywords, Field: &next.Field, Region: &next.Region, ExpiresAt: &next.ExpiresAt,
 		BudgetMinYuan: &next.BudgetMinYuan, BudgetMaxYuan: &next.BudgetMaxYuan, Deadline: &next.Deadline,
-		CoopModes: &next.CoopModes, TRLMin: &next.TRLMin, Confidentiality: &next.Confidentiality}
-	if next.Status != "" && next.Status != d.Status {
-		upd.Status = &next.Status
-	}
-	if _, err := s.svc.UpdateDemand(ctx, d.ID, upd); err != nil {
-		return s.formError(w, r, err, func() (page, string, error) {
-			p, perr := s.demandFormPage(r, d, f)
-			if perr == nil {
-				p.Errs, p.Err = fieldsOf(err), formMessage(err)
-			}
-			return p, "demand_form", perr
-		})
-	}
-	http.Redirect(w, r, "/demands/"+d.ExternalID+"?done=saved", http.StatusSeeOther)
-	return nil
+		CoopModes: &next.CoopModes, TRLMin: &next.TRLMin, Confidentiality: &next.Confidentiality, Status: status}
 }
 
-// handleDemandStatus serves POST /demands/{id}/status.
-func (s *Server) handleDemandStatus(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	d, err := s.svc.FindDemandByExternalID(ctx, r.PathValue("id"))
-	if err != nil {
-		return err
+// demands is the demand kind of the shared listing flows, which serve
+// /demands/new, POST /demands, /demands/{id}/edit, POST /demands/{id}, POST
+// /demands/{id}/status and their API forms.
+func (s *Server) demands() listingKind[innobridge.Demand, demandForm, innobridge.DemandUpdate] {
+	return listingKind[innobridge.Demand, demandForm, innobridge.DemandUpdate]{
+		s: s, name: "demands", template: "demand_form",
+		listing:          func(d *innobridge.Demand) *innobridge.Listing { return &d.Listing },
+		findByExternalID: s.svc.FindDemandByExternalID,
+		findByID:         s.svc.FindDemandByID,
+		create:           s.svc.CreateDemand,
+		update:           s.svc.UpdateDemand,
+		validate:         (*innobridge.Demand).Validate,
+		blank: demandForm{listingForm: listingForm{Status: string(innobridge.StatusPublished)},
+			Confidentiality: string(innobridge.ConfPublic)},
+		formFrom:     demandFormFrom,
+		readForm:     readDemandForm,
+		fromForm:     demandForm.demand,
+		formUpdate:   demandFormUpdate,
+		statusUpdate: func(st *innobridge.Status) innobridge.DemandUpdate { return innobridge.DemandUpdate{Status: st} },
+		decodeNew:    decodeNewDemand,
+		decodePatch:  decodePatch[demandPatch, innobridge.DemandUpdate],
 	}
-	st := innobridge.Status(r.PostFormValue("status"))
-	if !st.Valid() {
-		return fieldError("status", "unknown", "未知状态 (unknown status)")
+}
+
+// decodeNewDemand reads the body of POST /api/v1/demands: the demand and
+// the external id of its owner organisation.
+func decodeNewDemand(r *http.Request) (*innobridge.Demand, string, error) {
+	var in struct {
+		innobridge.Demand
+		OwnerOrg string `json:"owner_org"`
 	}
-	if _, err := s.svc.UpdateDemand(ctx, d.ID, innobridge.DemandUpdate{Status: &st}); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/demands/"+d.ExternalID+"?done="+string(st), http.StatusSeeOther)
-	return nil
+	err := decodeJSON(r, &in)
+	return &in.Demand, in.OwnerOrg, err
 }
 
 // demandPatch is the body of PATCH /api/v1/demands/{id}.
