@@ -6,8 +6,10 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/innobridge/innobridge"
 )
@@ -33,7 +35,8 @@ func decodeJSON(r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return fieldError(te.Field, "type", "类型错误 (wrong type: want %s)", te.Type.String())
+			zh, en := jsonType(te.Type)
+			return fieldError(jsonPath(te.Field), "type", "类型错误，应为%s (wrong type: want %s)", zh, en)
 		}
 		if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 			name := strings.Trim(msg, `"`)
@@ -45,6 +48,45 @@ func decodeJSON(r *http.Request, v any) error {
 		return badRequest("请求体只能有一个 JSON 值 (one JSON value expected)")
 	}
 	return nil
+}
+
+// jsonPath is a decoding error's field path as the request names it:
+// encoding/json puts the Go names of embedded structs in it
+// ("Demand.Listing.title"), which no JSON key here begins with a capital.
+func jsonPath(field string) string {
+	parts := strings.Split(field, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" && !unicode.IsUpper(rune(p[0])) {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return field
+	}
+	return strings.Join(out, ".")
+}
+
+// jsonType names the JSON type that decodes into t, in Chinese and English.
+func jsonType(t reflect.Type) (zh, en string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "字符串", "a string"
+	case reflect.Bool:
+		return "布尔值", "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "整数", "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "数字", "a number"
+	case reflect.Slice, reflect.Array:
+		return "数组", "an array"
+	default:
+		return "对象", "an object"
+	}
 }
 
 // fieldError is an EINVALID error about one field.

@@ -869,6 +869,19 @@ func TestAPIWrites(t *testing.T) {
 		t.Errorf("error = %+v", e.Error)
 	}
 	wantStatus(t, call(ent, "POST", "/api/v1/demands", `{"title":`), http.StatusBadRequest)
+	// A value of the wrong type is named by its JSON field, as the
+	// caller wrote it, not by the Go types it is decoded into.
+	for body, field := range map[string]string{`{"title":5}`: "title", `{"budget_max_yuan":"x"}`: "budget_max_yuan", `{"coop_modes":[1]}`: "coop_modes"} {
+		r = call(ent, "POST", "/api/v1/demands", body)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		e = errorBody{}
+		if err := json.Unmarshal([]byte(r.body), &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Error.Fields[field].Code != "type" || len(e.Error.Fields) != 1 {
+			t.Errorf("%s: fields %+v, want %s", body, e.Error.Fields, field)
+		}
+	}
 
 	// Authorisation.
 	wantStatus(t, call("", "POST", "/api/v1/demands", `{"title":"匿名"}`), http.StatusUnauthorized)
