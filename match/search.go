@@ -243,15 +243,24 @@ func (ix *Index) queryTerms(s *side, q *item) []qterm {
 	inDesc = true
 	sc.scan(q.desc, emit)
 	n := max(s.nAlive, 1)
+	// The lookups first, each independent of the others, so that their
+	// cache misses overlap; then the document frequencies; then weights.
 	out := make([]qterm, 0, len(ks))
+	count := make([]int, 0, len(ks))
 	for _, e := range ks {
-		t, ok := s.terms[e.key]
-		if !ok {
-			continue
+		if t, ok := s.terms[e.key]; ok {
+			out = append(out, qterm{t: t, key: e.key, bit: -1, pred: e.pred})
+			count = append(count, e.n)
 		}
-		df := s.df(t)
-		w := idf(n, df) * float32(ix.kindWeight(e.key)*(1+math.Log(float64(e.n))))
-		out = append(out, qterm{t: t, key: e.key, w: w, idf: idf(n, df), bit: -1, pred: e.pred})
+	}
+	df := make([]int, len(out))
+	for i := range out {
+		df[i] = s.df(out[i].t)
+	}
+	for i := range out {
+		qt := &out[i]
+		qt.idf = idf(n, df[i])
+		qt.w = qt.idf * float32(ix.kindWeight(qt.key)*(1+math.Log(float64(count[i]))))
 	}
 	return out
 }
