@@ -100,10 +100,12 @@ type accumulator struct {
 	sd           []float32
 	useHM, useSD bool
 	// Scratch space of the second pass, kept between searches.
-	occs   []occ
-	exps   []expTerm
-	porder []int
-	ebit   map[uint64]int
+	occs     []occ
+	exps     []expTerm
+	expIDs   []uint32
+	expOrder []docScore
+	porder   []int
+	ebit     map[uint64]int
 }
 
 // occ is one occurrence of a term in a text: its key, the overlapping
@@ -777,6 +779,9 @@ type expTerm struct {
 	pos  int
 }
 
+// noTerm marks a gram the index does not have.
+const noTerm = ^uint32(0)
+
 // expansion picks the n most specific terms of document d by tf·idf,
 // skipping terms only d has and terms too common to matter.
 func (ix *Index) expansion(s *side, acc *accumulator, d uint32, n, maxDF int) []expTerm {
@@ -809,8 +814,9 @@ func (ix *Index) expansion(s *side, acc *accumulator, d uint32, n, maxDF int) []
 		return int(a.pos - b.pos)
 	})
 	N := s.nAlive
-	out := acc.exps[:0]
-	defer func() { acc.exps = out }()
+	// Each distinct term with its count (the head's weighted), in key
+	// order; then the lookups, apart, so that their cache misses overlap.
+	cand := acc.exps[:0]
 	hw := float32(ix.p.HeadWeight)
 	for i := 0; i < len(occs); {
 		first := occs[i]
@@ -822,36 +828,53 @@ func (ix *Index) expansion(s *side, acc *accumulator, d uint32, n, maxDF int) []
 				c++
 			}
 		}
-		t, ok := s.terms[first.key]
+		cand = append(cand, expTerm{key: first.key, w: c, pred: first.pred, pos: int(first.pos)})
+	}
+	acc.exps = cand
+	ts := acc.expIDs[:0]
+	for _, e := range cand {
+		t, ok := s.terms[e.key]
 		if !ok {
+			t = noTerm
+		}
+		ts = append(ts, t)
+	}
+	acc.expIDs = ts
+	byW := acc.expOrder[:0]
+	for i, e := range cand {
+		if ts[i] == noTerm {
 			continue
 		}
-		df := s.df(t)
+		df := s.df(ts[i])
 		if df < 2 || df > maxDF {
 			continue
 		}
-		w := idf(N, df) * float32(ix.kindWeight(first.key)) * c / (c + 1)
-		out = append(out, expTerm{t: t, key: first.key, w: w, pred: first.pred, pos: int(first.pos)})
+		cand[i].t = ts[i]
+		cand[i].w = idf(N, df) * float32(ix.kindWeight(e.key)) * e.w / (e.w + 1)
+		byW = append(byW, docScore{uint32(i), cand[i].w})
 	}
-	slices.SortFunc(out, func(a, b expTerm) int {
-		if c := cmp.Compare(b.w, a.w); c != 0 {
-			return c
+	acc.expOrder = byW
+	// The n best by weight (ties in key order, as cand is), within the
+	// budget of postings: the 2n best are ranked first, and all of them
+	// only if the budget leaves out more than n of those.
+	var out []expTerm
+	for _, m := range []int{2 * n, len(byW)} {
+		out = out[:0]
+		budget := ix.p.ExpandPostings
+		for _, i := range bestOf(byW, m) {
+			if len(out) == n {
+				break
+			}
+			if df := s.df(cand[i].t); df <= budget {
+				budget -= df
+				out = append(out, cand[i])
+			}
 		}
-		return cmp.Compare(a.key, b.key)
-	})
-	// The n best, within the budget of postings.
-	budget, kept := ix.p.ExpandPostings, 0
-	for _, e := range out {
-		if kept == n {
+		if len(out) == n || m >= len(byW) {
 			break
 		}
-		if df := s.df(e.t); df <= budget {
-			budget -= df
-			out[kept] = e
-			kept++
-		}
 	}
-	return out[:kept]
+	return out
 }
 
 // matched lists the phrases of the query found in a document containing
