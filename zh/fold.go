@@ -51,6 +51,20 @@ var tradToSimp = func() map[rune]rune {
 	return m
 }()
 
+// hanBase..hanEnd is the CJK Unified Ideographs block, where most text
+// is; tradBits marks the runes of it that tradToSimp folds, so that the
+// rest (nearly all of it) skips the map.
+const hanBase, hanEnd = 0x4E00, 0x9FFF
+
+var tradBits = func() (b [(hanEnd - hanBase + 64) / 64]uint64) {
+	for r := range tradToSimp {
+		if r >= hanBase && r <= hanEnd {
+			b[(r-hanBase)/64] |= 1 << ((r - hanBase) % 64)
+		}
+	}
+	return b
+}()
+
 // FoldRune normalises one rune for matching: full-width ASCII and the
 // ideographic space become half-width, letters become lower case, and common
 // traditional characters become simplified.
@@ -59,6 +73,11 @@ func FoldRune(r rune) rune {
 	case r < 0x80:
 		if 'A' <= r && r <= 'Z' {
 			return r + 'a' - 'A'
+		}
+		return r
+	case r >= hanBase && r <= hanEnd: // ideographs have no case
+		if tradBits[(r-hanBase)/64]&(1<<((r-hanBase)%64)) != 0 {
+			return tradToSimp[r]
 		}
 		return r
 	case r == 0x3000:
