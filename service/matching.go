@@ -33,6 +33,10 @@ import (
 // With SnapshotPath set, the index is also kept in a file (see
 // SaveSnapshot), and at start it is read from there and caught up with
 // the store instead of being built again.
+//
+// Every replaced or removed listing leaves a dead slot in the index; Run
+// replaces the index by a compacted copy when they are too many (see
+// CompactShare and Compact).
 type Matching struct {
 	// SnapshotPath is the file the index is saved to and loaded from;
 	// empty for none. Each instance needs its own: the file holds the
@@ -41,6 +45,14 @@ type Matching struct {
 	// SnapshotEvery is the least time between two saves by Run when the
 	// index has changed (default 5 minutes). A build is saved at once.
 	SnapshotEvery time.Duration
+	// CompactShare and CompactMin say when Run compacts the index (see
+	// Compact): when its dead slots, left by replaced and removed
+	// listings, are more than CompactShare of all its slots (default
+	// DefaultCompactShare; negative: never) and more than CompactMin
+	// (default DefaultCompactMin), so that a small index is not copied
+	// again and again.
+	CompactShare float64
+	CompactMin   int
 
 	svc  *Service
 	opts match.Options
@@ -60,8 +72,12 @@ type Matching struct {
 		changes int
 		at      time.Time
 	}
-	saving  bool            // a save is running: listing changes wait in pending
-	pending []listingChange // changes that came in during a save
+	saving  bool            // a save or compaction is running: listing changes wait in pending
+	pending []listingChange // changes that came in meanwhile
+
+	// compactHook, if set (by tests), is called by Compact when the copy
+	// is made, before it is swapped in.
+	compactHook func()
 }
 
 type listingChange struct {
@@ -72,7 +88,8 @@ type listingChange struct {
 // generation is one index and what the service keeps beside it. The
 // engine counts only live listings in its document frequencies, so an
 // index kept current by replacements and removals ranks as one built
-// afresh; a generation lives as long as the process.
+// afresh. A generation lives until Compact replaces it by a copy (next)
+// that shares its maps.
 type generation struct {
 	ix      *match.Index
 	achID   map[string]int64           // external id → id of indexed achievements
@@ -80,6 +97,20 @@ type generation struct {
 	updated map[string]time.Time       // "a:"/"d:" + external id → UpdatedAt as indexed
 	expires map[string]innobridge.Date // the same keys → expiry, for listings that expire
 	changes int                        // listings indexed or removed, to tell a save is due
+	// next is the generation Compact replaced this one with: a change
+	// aimed at this one (read from the store before the swap, applied
+	// after it) goes there instead. Written with applyMu held
+	// exclusively, read with it held.
+	next *generation
+}
+
+// latest returns the generation that changes aimed at g go to: g, or
+// the one that replaced it. applyMu is held.
+func (g *generation) latest() *generation {
+	for g.next != nil {
+		g = g.next
+	}
+	return g
 }
 
 func (m *Matching) newGeneration() *generation {
@@ -238,6 +269,7 @@ func (g *generation) remove(key string) bool {
 func (m *Matching) putAchievements(ctx context.Context, g *generation, as []*innobridge.Achievement) error {
 	m.applyMu.RLock()
 	defer m.applyMu.RUnlock()
+	g = g.latest()
 	var add []*innobridge.Achievement
 	m.mu.Lock()
 	for _, a := range as {
@@ -258,6 +290,7 @@ func (m *Matching) putAchievements(ctx context.Context, g *generation, as []*inn
 func (m *Matching) putDemands(ctx context.Context, g *generation, ds []*innobridge.Demand) error {
 	m.applyMu.RLock()
 	defer m.applyMu.RUnlock()
+	g = g.latest()
 	var add []*innobridge.Demand
 	m.mu.Lock()
 	for _, d := range ds {
@@ -279,9 +312,9 @@ func (m *Matching) listingChanged(kind string, id int64) {
 		return // the build will read it
 	}
 	m.mu.Lock()
-	// During a save the change is applied when the save is done, not to
-	// keep the caller waiting. (A save that starts just after this check
-	// makes it wait.)
+	// During a save or compaction the change is applied when it is done,
+	// not to keep the caller waiting. (One that starts just after this
+	// check makes it wait.)
 	if m.saving {
 		m.pending = append(m.pending, listingChange{kind, id})
 		m.mu.Unlock()
@@ -331,6 +364,7 @@ func (m *Matching) refresh(ctx context.Context) error {
 	today := innobridge.NewDate(start)
 	m.applyMu.RLock()
 	defer m.applyMu.RUnlock()
+	g = g.latest()
 	m.mu.Lock()
 	for key, exp := range g.expires {
 		if exp.Before(today.Time) {
@@ -343,11 +377,13 @@ func (m *Matching) refresh(ctx context.Context) error {
 }
 
 // Run builds the index (or loads it from SnapshotPath), then refreshes it
-// every interval until ctx ends, saving it when SaveSnapshot is due.
+// every interval until ctx ends, compacting it when its dead slots are
+// too many (CompactShare) and saving it when SaveSnapshot is due.
 func (m *Matching) Run(ctx context.Context, every time.Duration) {
 	if err := m.ensure(ctx); err != nil && ctx.Err() == nil {
 		m.svc.Logger.ErrorContext(ctx, "match index build failed", slog.Any("err", err))
 	}
+	m.maybeCompact(ctx)
 	m.maybeSave(ctx)
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -359,6 +395,7 @@ func (m *Matching) Run(ctx context.Context, every time.Duration) {
 			if err := m.Refresh(ctx); err != nil && ctx.Err() == nil {
 				m.svc.Logger.ErrorContext(ctx, "match index refresh failed", slog.Any("err", err))
 			}
+			m.maybeCompact(ctx)
 			m.maybeSave(ctx)
 		}
 	}

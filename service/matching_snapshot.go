@@ -58,19 +58,7 @@ func (m *Matching) SaveSnapshot(ctx context.Context) error {
 	if !m.built.Load() {
 		return nil
 	}
-	m.mu.Lock()
-	m.saving = true
-	m.mu.Unlock()
-	defer func() {
-		m.mu.Lock()
-		m.saving = false
-		pending := m.pending
-		m.pending = nil
-		m.mu.Unlock()
-		for _, c := range pending {
-			m.listingChanged(c.kind, c.id)
-		}
-	}()
+	defer m.holdChanges()()
 
 	start := m.svc.Now()
 	m.applyMu.Lock()
