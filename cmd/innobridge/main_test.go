@@ -42,9 +42,7 @@ func startMain(t *testing.T, dsn string, demo bool) *Main {
 	t.Helper()
 	m := &Main{Addr: "127.0.0.1:0", DSN: dsn, Demo: demo, Out: io.Discard}
 	if err := m.Run(context.Background()); err != nil {
-		if m.Store != nil {
-			m.Store.Close()
-		}
+		m.Close()
 		t.Fatalf("Main.Run(%s): %v", dsn, err)
 	}
 	t.Cleanup(func() {

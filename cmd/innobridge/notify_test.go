@@ -3,14 +3,19 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/postgres/pgtest"
 	"github.com/innobridge/innobridge/smtp"
 )
 
@@ -103,4 +108,89 @@ func TestServeNotifies(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("no notification e-mail to the demo enterprise; recipients %v", sink.recipients())
+}
+
+// slowMailer is a Mailer whose Send, like an SMTP exchange in flight,
+// takes a while to give up once its context ends.
+type slowMailer struct {
+	entered  chan struct{} // closed when the first Send starts
+	once     sync.Once
+	returned atomic.Bool // a Send has returned
+}
+
+func (s *slowMailer) Send(ctx context.Context, to []string, subject, body string) error {
+	s.once.Do(func() { close(s.entered) })
+	<-ctx.Done()
+	time.Sleep(300 * time.Millisecond)
+	s.returned.Store(true)
+	return ctx.Err()
+}
+
+// TestCloseWaitsForNotifications closes the platform while its
+// notification loop is sending an e-mail: Close returns only when the
+// loop has ended, before the store it uses is closed.
+func TestCloseWaitsForNotifications(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"SQLite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "n.db") }},
+		{"PostgreSQL", func(t *testing.T) string { return pgtest.NewDatabase(t) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dsn := tt.dsn(t)
+			// The demo data, and behind the service's back a recognition
+			// of every demo enterprise that expires in 30 days: news for
+			// the notification loop's first run.
+			ctx := context.Background()
+			first := &Main{Addr: "127.0.0.1:0", DSN: dsn, Demo: true, Out: io.Discard}
+			if err := first.Run(ctx); err != nil {
+				first.Close()
+				t.Fatal(err)
+			}
+			users, _, err := first.Store.FindUsers(ctx, innobridge.UserFilter{})
+			if err != nil || len(users) == 0 {
+				t.Fatalf("FindUsers: %d users, %v", len(users), err)
+			}
+			ents, err := first.Store.FindEnterpriseIndicators(ctx, nil)
+			if err != nil || len(ents) == 0 {
+				t.Fatalf("FindEnterpriseIndicators: %d, %v", len(ents), err)
+			}
+			expires := innobridge.NewDate(time.Now().AddDate(0, 0, 30))
+			for i, e := range ents {
+				p := e.Profile
+				p.Recognitions = append(p.Recognitions, innobridge.Recognition{Kind: innobridge.RecHighTech,
+					Number: fmt.Sprint("GR-CLOSE-", i), Granted: innobridge.NewDate(expires.AddDate(-3, 0, 0)), Expires: &expires})
+				if _, err := first.Store.PutEnterpriseProfile(ctx, users[0].ID, e.OrgID, &p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := first.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			mail := &slowMailer{entered: make(chan struct{})}
+			m := &Main{Addr: "127.0.0.1:0", DSN: dsn, Out: io.Discard, NotifyEvery: time.Hour, Mailer: mail}
+			if err := m.Run(ctx); err != nil {
+				m.Close()
+				t.Fatal(err)
+			}
+			select {
+			case <-mail.entered:
+			case <-time.After(30 * time.Second):
+				m.Close()
+				t.Fatal("the notification loop sent no e-mail of the expiring recognitions")
+			}
+			if err := m.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+			if !mail.returned.Load() {
+				t.Error("Close returned while the notification loop was still sending")
+			}
+			buf := make([]byte, 1<<20)
+			if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "(*Main).notifyLoop") {
+				t.Errorf("the notification loop outlives Close:\n%s", stacks)
+			}
+		})
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	nethttp "net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/innobridge/innobridge"
@@ -57,12 +58,14 @@ type Main struct {
 	server   *nethttp.Server
 	listener net.Listener
 	done     chan error
-	stop     context.CancelFunc // ends the index refresh loop
-	bgDone   chan struct{}      // closed when the refresh loop has ended
+	stop     context.CancelFunc // ends the background loops: index refresh, notifications
+	bg       sync.WaitGroup     // the background loops, waited for by Close
 }
 
 // Run opens the store (initialising a brand-new database, refusing a stale
 // one), loads demo data if asked, and starts serving in the background.
+// The background loops (index refresh, notifications) outlive ctx: Close
+// stops them and waits for them, also after Run failed.
 func (m *Main) Run(ctx context.Context) error {
 	start := time.Now()
 	if m.Logger == nil {
@@ -105,13 +108,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stop = stop
-	m.bgDone = make(chan struct{})
-	go func() {
-		defer close(m.bgDone)
-		m.Matching.Run(bg, m.RefreshEvery)
-	}()
+	m.bg.Go(func() { m.Matching.Run(bg, m.RefreshEvery) })
 	if m.NotifyEvery > 0 {
-		go m.notifyLoop(bg)
+		m.bg.Go(func() { m.notifyLoop(bg) })
 	}
 	imp := importer.Func(st, importer.Options{Analyzer: analyzer})
 	handler := http.NewServer(m.Service, http.Options{
@@ -164,8 +163,10 @@ func (m *Main) notifyLoop(ctx context.Context) {
 	}
 }
 
-// Close stops the server, waiting up to 10 s for requests in flight, and
-// closes the store.
+// Close stops the server, waiting up to 10 s for requests in flight, stops
+// the background loops and waits for them (a save of the index or a
+// notification run in progress stops at its next step), and closes the
+// store. It may be called after Run failed.
 func (m *Main) Close() error {
 	var errs []error
 	if m.stop != nil {
@@ -179,9 +180,7 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 	}
-	if m.bgDone != nil {
-		<-m.bgDone // a save in progress stops, leaving the last snapshot
-	}
+	m.bg.Wait() // a save in progress stops, leaving the last snapshot
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
 	}
@@ -242,9 +241,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		m.Mailer = &mail
 	}
 	if err := m.Run(ctx); err != nil {
-		if m.Store != nil {
-			m.Store.Close()
-		}
+		m.Close() // stops what Run started; Run's error says what failed
 		return err
 	}
 	select {
