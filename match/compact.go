@@ -8,8 +8,7 @@ type SideStats struct {
 	// Dead counts the slots of listings replaced or removed since the
 	// index was built, loaded or compacted. A dead slot no longer holds
 	// the listing's text, but keeps its place in the per-listing arrays
-	// (and its postings until the side's next posting compaction) until
-	// the index is replaced by Compacted.
+	// and its postings until the index is replaced by Compacted.
 	Dead int
 }
 

@@ -482,7 +482,7 @@ type side struct {
 	lists []plist
 	// live[t] counts the live documents in list t: its document frequency.
 	// The postings of replaced or removed documents stay in the list until
-	// compaction, but no longer count.
+	// the index is replaced by Compacted, but no longer count.
 	live   []int32
 	docs   []item
 	lenH   []uint16
@@ -496,7 +496,6 @@ type side struct {
 	// 1/(1-b+b·len/avg), refreshed when the averages drift.
 	norm       []lenNorm
 	avgH, avgB float64
-	dead       int
 	cpt        *concept // concept space; nil until trained
 }
 
@@ -575,10 +574,10 @@ func (s *side) remove(ix *Index, ext string) bool {
 	return true
 }
 
-// kill tombstones a document; its postings are dropped at the next
-// compaction, but it leaves the document frequencies at once. A term no
-// live document has any more leaves the terms map, as it would be absent
-// from an index built afresh; its list is dropped at compaction.
+// kill tombstones a document; its postings stay until the index is
+// replaced by Compacted, but it leaves the document frequencies at once. A
+// term no live document has any more leaves the terms map, as it would be
+// absent from an index built afresh.
 func (s *side) kill(ix *Index, id uint32) {
 	if !s.alive[id] {
 		return
@@ -586,7 +585,6 @@ func (s *side) kill(ix *Index, id uint32) {
 	s.alive[id] = false
 	s.norm[id] = deadNorm
 	s.nAlive--
-	s.dead++
 	s.sumH -= float64(s.lenH[id])
 	s.sumB -= float64(s.lenB[id])
 	it := &s.docs[id]
@@ -609,30 +607,6 @@ func (s *side) kill(ix *Index, id uint32) {
 		delete(s.byExt, it.ext)
 	}
 	*it = item{ext: it.ext}
-	if s.dead > 1024 && s.dead*4 > len(s.docs) {
-		s.compact()
-	}
-}
-
-// compact rewrites the posting lists without dead documents, and drops
-// the lists of terms no live document has.
-func (s *side) compact() {
-	lists := make([]plist, 0, len(s.terms))
-	live := make([]int32, 0, len(s.terms))
-	for k, t := range s.terms {
-		var pl plist
-		it := s.lists[t].iter()
-		for it.next() {
-			if s.alive[it.doc] {
-				pl.add(it.doc, uint16(it.tf>>5), uint16(it.tf&31))
-			}
-		}
-		s.terms[k] = uint32(len(lists))
-		lists = append(lists, pl)
-		live = append(live, int32(len(pl.tfs)))
-	}
-	s.lists, s.live = lists, live
-	s.dead = 0
 }
 
 // df returns the number of live documents in list t.
