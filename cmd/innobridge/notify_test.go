@@ -191,6 +191,18 @@ func TestCloseWaitsForNotifications(t *testing.T) {
 			if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "(*Main).notifyLoop") {
 				t.Errorf("the notification loop outlives Close:\n%s", stacks)
 			}
+			// A second Close (a deferred one after an explicit one, say)
+			// returns at once.
+			again := make(chan error, 1)
+			go func() { again <- m.Close() }()
+			select {
+			case err := <-again:
+				if err != nil {
+					t.Errorf("second Close: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Error("a second Close hangs")
+			}
 		})
 	}
 }

@@ -60,6 +60,9 @@ type Main struct {
 	done     chan error
 	stop     context.CancelFunc // ends the background loops: index refresh, notifications
 	bg       sync.WaitGroup     // the background loops, waited for by Close
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Run opens the store (initialising a brand-new database, refusing a stale
@@ -166,8 +169,14 @@ func (m *Main) notifyLoop(ctx context.Context) {
 // Close stops the server, waiting up to 10 s for requests in flight, stops
 // the background loops and waits for them (a save of the index or a
 // notification run in progress stops at its next step), and closes the
-// store. It may be called after Run failed.
+// store. It may be called after Run failed, and more than once: the
+// later calls return what the first did.
 func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
 	var errs []error
 	if m.stop != nil {
 		m.stop()
