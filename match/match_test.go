@@ -102,6 +102,21 @@ func TestSpans(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("spans = %q, want %q", got, want)
 	}
+
+	// A rune shared with a bigram too common to be read goes with it.
+	bit = map[uint64]int{gram2('数', '据'): commonPair, gram2('问', '题'): commonPair}
+	for _, s := range []string{"据挖掘", "信道分配问"} {
+		rs := []rune(s)
+		for i := 1; i < len(rs); i++ {
+			bit[gram2(rs[i-1], rs[i])] = len(bit) - 2
+		}
+	}
+	st = newSpanText([]rune("数据挖掘与信道分配问题"), bit)
+	got = spans(st, 1<<(len(bit)-2)-1, 2)
+	want = []string{"信道分配", "挖掘"}
+	if !slices.Equal(got, want) {
+		t.Errorf("spans beside common bigrams = %q, want %q", got, want)
+	}
 }
 
 // TestDevSmoke checks ranking quality on a slice of the public dev set in

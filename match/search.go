@@ -446,10 +446,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	}
 	order := make([]int, 0, len(qts))
 	var late []int
+	var unread []uint64
 	for i, qt := range qts {
 		switch {
 		case common < len(qts) && s.df(qt.t) > maxDF && (qt.bit < 0 || phraseBits&(1<<qt.bit) == 0):
-			// skipped
+			unread = append(unread, qt.key) // skipped
 		case common < len(qts) && onlyTouched(qt):
 			late = append(late, i)
 		default:
@@ -721,7 +722,13 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	for i, d := range ids {
 		res[i].ID = s.docs[d].ext
 	}
-	qText := newSpanText(itemRunes(q), bitMap(bitKey[:nbits]))
+	qBits := bitMap(bitKey[:nbits])
+	for _, key := range unread { // too common to be read: see spans
+		if isBigram(key) {
+			qBits[key] = commonPair
+		}
+	}
+	qText := newSpanText(itemRunes(q), qBits)
 	var aText *spanText
 	// The matched terms depend only on which query terms a result
 	// contains, which many results share: each set is worked out once.
@@ -764,12 +771,19 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			w.Related = ix.related(aText, acc.e[d].emask, matched)
 		}
 		score := w.Parts.Lexical + w.Parts.Phrase + w.Parts.Related + w.Parts.Concept + w.Parts.Structured
-		r.Score = math.Round(score*1e4) / 1e4
+		r.Score = round4(score)
+		// The parts as shown: four decimals, as the score (0.9999999403953552
+		// is 1 computed in float32).
+		for _, x := range []*float64{&w.Parts.Lexical, &w.Parts.Phrase, &w.Parts.Related, &w.Parts.Concept, &w.Parts.Structured} {
+			*x = round4(*x)
+		}
 	}
 	// Structured fit may reorder within the top k.
 	sort.SliceStable(res, func(i, j int) bool { return res[i].Score > res[j].Score })
 	return res, nil
 }
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
 type expTerm struct {
 	t    uint32
@@ -963,11 +977,15 @@ func isFunctionChar(r rune) bool {
 	return false
 }
 
+// commonPair marks, in a spanText, a bigram of the query too common to be
+// read in the search (Params.MaxDF): whether a listing has it is unknown.
+const commonPair = -2
+
 // spanText is a folded text prepared for spans: the mask bit of each
 // bigram and Latin word it contains, looked up once per search.
 type spanText struct {
 	rs    []rune
-	pair  []int8  // pair[i]: bit of the bigram rs[i-1]rs[i]; -1 if none
+	pair  []int8  // pair[i]: bit of the bigram rs[i-1]rs[i]; -1 if none, commonPair
 	pairs []int32 // the i with pair[i] ≥ 0, ascending
 	words []spanWord
 	strs  map[uint64]string // rs[lo:hi] as strings, made once, by lo<<32|hi
@@ -1005,7 +1023,9 @@ func newSpanText(rs []rune, bit map[uint64]int) *spanText {
 			if i > 0 && zh.IsHan(rs[i-1]) && zh.IsHan(rs[i]) {
 				if b, ok := bit[gram2(rs[i-1], rs[i])]; ok {
 					st.pair[i] = int8(b)
-					st.pairs = append(st.pairs, int32(i))
+					if b >= 0 {
+						st.pairs = append(st.pairs, int32(i))
+					}
 				}
 			}
 		}
@@ -1048,6 +1068,15 @@ func spans(st *spanText, m uint64, minRunes int) []string {
 		}
 		if start >= 0 { // trim function characters, keep if long enough
 			j := last + 1
+			// A rune that begins or ends a word too common to be read
+			// ("数据", "问题") is that word's, most likely: "挖掘", not
+			// "据挖掘".
+			if st.pair[start] == commonPair {
+				start++
+			}
+			if j < len(st.rs) && st.pair[j] == commonPair {
+				j--
+			}
 			for start < j && isFunctionChar(st.rs[start]) {
 				start++
 			}
