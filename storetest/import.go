@@ -14,6 +14,7 @@ var importTests = []test{
 	{"Demands", testImportDemands},
 	{"ErrRowRollsBackAll", testImportFailure},
 	{"ErrConflictNamesRecord", testImportConflict},
+	{"ErrConstraintNamesRow", testImportConstraint},
 	{"Empty", testImportEmpty},
 }
 
@@ -285,6 +286,91 @@ func testImportConflict(t *testing.T, b Backend) {
 	achs[2].OwnerOrgID = 424242
 	err = s.Import(t.Context(), innobridge.ImportBatch{Achievements: achs}, nil)
 	wantCode(t, err, innobridge.EINVALID, "", "x-3")
+}
+
+// testImportConstraint imports batches whose one bad row breaks a rule
+// only the database enforces (a foreign key, a CHECK), at the start, in
+// the middle of a later statement and at the end of a batch: the import
+// must fail as a whole, name that row and its field, report no progress
+// past it, and leave what was stored before untouched, including a record
+// the batch rewrites.
+func testImportConstraint(t *testing.T, b Backend) {
+	s, _ := MustOpen(t, b)
+	org := MustCreateOrganization(t, s, NewOrganization("o1", "甲研究院", innobridge.OrgInstitute, "", "320500"))
+	oldAchs := GenerateAchievements(3, "old", org.ID)
+	must(t, s.Import(t.Context(), innobridge.ImportBatch{Achievements: oldAchs}, nil), "Import(old achievements)")
+	oldDems := generateDemands(3, "old", org.ID)
+	must(t, s.Import(t.Context(), innobridge.ImportBatch{Demands: oldDems}, nil), "Import(old demands)")
+	achsBefore, _, err := s.FindAchievements(t.Context(), innobridge.ListingFilter{})
+	must(t, err, "FindAchievements")
+	demsBefore, _, err := s.FindDemands(t.Context(), innobridge.ListingFilter{})
+	must(t, err, "FindDemands")
+
+	tests := []struct {
+		name  string
+		n     int // records in the batch
+		bad   int // index of the bad one
+		field string
+		achs  func(a *innobridge.Achievement) // breaks an achievement, or
+		dems  func(d *innobridge.Demand)      // a demand
+	}{
+		// SQLite does not say which foreign key failed: no field.
+		{name: "UnknownOwnerFirst", n: 1200, bad: 0, achs: func(a *innobridge.Achievement) { a.OwnerOrgID = 424242 }},
+		{name: "UnknownOwnerLater", n: 2500, bad: 1777, achs: func(a *innobridge.Achievement) { a.OwnerOrgID = 424242 }},
+		{name: "NegativePrice", n: 2500, bad: 2499, field: "price_yuan", achs: func(a *innobridge.Achievement) { a.PriceYuan = ptr(int64(-1)) }},
+		{name: "UnknownStatus", n: 1500, bad: 1001, field: "status", achs: func(a *innobridge.Achievement) { a.Status = "archived" }},
+		{name: "DemandUnknownConfidentiality", n: 1500, bad: 1234, field: "confidentiality",
+			dems: func(d *innobridge.Demand) { d.Confidentiality = "secret" }},
+		{name: "DemandNegativeBudget", n: 1500, bad: 600, field: "budget_min_yuan",
+			dems: func(d *innobridge.Demand) { d.BudgetMinYuan = ptr(int64(-5)) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var batch innobridge.ImportBatch
+			var ext string
+			if tc.achs != nil {
+				batch.Achievements = GenerateAchievements(tc.n, "new", org.ID)
+				rewrite := *oldAchs[1]
+				rewrite.Title = "被改写的标题"
+				batch.Achievements[tc.n/2] = &rewrite
+				tc.achs(batch.Achievements[tc.bad])
+				ext = batch.Achievements[tc.bad].ExternalID
+			} else {
+				batch.Demands = generateDemands(tc.n, "new", org.ID)
+				rewrite := *oldDems[1]
+				rewrite.Title = "被改写的标题"
+				batch.Demands[tc.n/2] = &rewrite
+				tc.dems(batch.Demands[tc.bad])
+				ext = batch.Demands[tc.bad].ExternalID
+			}
+			progressed := 0
+			err := s.Import(t.Context(), batch, func(done int) { progressed = done })
+			wantCode(t, err, innobridge.EINVALID, tc.field, ext, fmt.Sprintf("record %d ", tc.bad+1))
+			if progressed > tc.bad {
+				t.Errorf("progress reached %d, past the bad record %d", progressed, tc.bad+1)
+			}
+			achs, _, err := s.FindAchievements(t.Context(), innobridge.ListingFilter{})
+			must(t, err, "FindAchievements")
+			same(t, "achievements after the failed import", achs, achsBefore)
+			dems, _, err := s.FindDemands(t.Context(), innobridge.ListingFilter{})
+			must(t, err, "FindDemands")
+			same(t, "demands after the failed import", dems, demsBefore)
+		})
+	}
+}
+
+// generateDemands returns n valid demands owned by owner, with external
+// ids prefix-1 … prefix-n.
+func generateDemands(n int, prefix string, owner int64) []*innobridge.Demand {
+	out := make([]*innobridge.Demand, n)
+	for i := range out {
+		title := fmt.Sprintf("寻求%s技术第%d号", []string{"煤气回收", "污水处理", "电池回收"}[i%3], i+1)
+		out[i] = &innobridge.Demand{Listing: innobridge.Listing{ExternalID: fmt.Sprintf("%s-%d", prefix, i+1), Title: title,
+			Teaser: "摘要", OwnerOrgID: owner, Status: innobridge.StatusPublished, Keywords: []string{"k"}, SearchText: bigramText(title)},
+			Confidentiality: innobridge.ConfPublic, BudgetMinYuan: ptr(int64(i)), BudgetMaxYuan: ptr(int64(i * 1000)),
+			CoopModes: []innobridge.Mode{innobridge.ModeService}, TRLMin: i % 10}
+	}
+	return out
 }
 
 func testImportEmpty(t *testing.T, b Backend) {
