@@ -10,6 +10,7 @@ import (
 
 	"github.com/innobridge/innobridge/postgres"
 	"github.com/innobridge/innobridge/postgres/pgtest"
+	"github.com/innobridge/innobridge/sqldb"
 	"github.com/innobridge/innobridge/storetest"
 )
 
@@ -83,5 +84,53 @@ func TestOpenErrors(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Errorf("error %q: want the address and no password", err)
+	}
+}
+
+// TestSearchUsesIndex checks that the search condition can use each
+// listing table's GIN index: the index compares terms by code point
+// (migration 0007), and a condition in the database's collation would
+// fall back to reading every row.
+func TestSearchUsesIndex(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	db, err := postgres.Open(t.Context(), dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	conn, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, table := range []string{"achievements", "demands"} {
+		s := postgres.Dialect.Search(table, []string{"光伏", "伏组"})
+		q := sqldb.Rebind("EXPLAIN SELECT t.id FROM " + table + " t WHERE " + s.Where)
+		tx, err := conn.BeginTx(t.Context(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(t.Context(), "SET LOCAL enable_seqscan = off"); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := tx.QueryContext(t.Context(), q, s.WhereArgs...)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, line)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		tx.Rollback()
+		if idx := table + "_search_terms_idx"; !strings.Contains(strings.Join(plan, "\n"), idx) {
+			t.Errorf("%s does not use %s:\n%s", q, idx, strings.Join(plan, "\n"))
+		}
 	}
 }
