@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"flag"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -92,6 +93,32 @@ func TestOpenErrors(t *testing.T) {
 // (migration 0007), and a condition in the database's collation would
 // fall back to reading every row.
 func TestSearchUsesIndex(t *testing.T) {
+	conn := migratedDB(t)
+	for _, table := range []string{"achievements", "demands"} {
+		s := postgres.Dialect.Search(table, []string{"光伏", "伏组"})
+		q := sqldb.Rebind("EXPLAIN SELECT t.id FROM " + table + " t WHERE " + s.Where)
+		if plan, idx := explain(t, conn, q, s.WhereArgs...), table+"_search_terms_idx"; !strings.Contains(plan, idx) {
+			t.Errorf("%s does not use %s:\n%s", q, idx, plan)
+		}
+	}
+}
+
+// TestRegionPrefixUsesIndex: a region filter is a prefix of a GB/T 2260
+// code (LIKE '3205%'), which a b-tree can bound only under a code point
+// collation: the region column has one whatever the database's (0008).
+func TestRegionPrefixUsesIndex(t *testing.T) {
+	conn := migratedDB(t)
+	for _, table := range []string{"achievements", "demands"} {
+		q := "EXPLAIN SELECT t.id FROM " + table + ` t WHERE t.region LIKE '3205%' ESCAPE '\'`
+		plan := explain(t, conn, q)
+		if !regexp.MustCompile(`Index Cond: .*region >= '3205'`).MatchString(plan) {
+			t.Errorf("%s does not bound region by the index:\n%s", q, plan)
+		}
+	}
+}
+
+// migratedDB returns a connection to a new, migrated database.
+func migratedDB(t *testing.T) *sql.DB {
 	dsn := pgtest.NewDatabase(t)
 	db, err := postgres.Open(t.Context(), dsn, postgres.Options{})
 	if err != nil {
@@ -102,35 +129,36 @@ func TestSearchUsesIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	for _, table := range []string{"achievements", "demands"} {
-		s := postgres.Dialect.Search(table, []string{"光伏", "伏组"})
-		q := sqldb.Rebind("EXPLAIN SELECT t.id FROM " + table + " t WHERE " + s.Where)
-		tx, err := conn.BeginTx(t.Context(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tx.ExecContext(t.Context(), "SET LOCAL enable_seqscan = off"); err != nil {
-			t.Fatal(err)
-		}
-		rows, err := tx.QueryContext(t.Context(), q, s.WhereArgs...)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, line)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		tx.Rollback()
-		if idx := table + "_search_terms_idx"; !strings.Contains(strings.Join(plan, "\n"), idx) {
-			t.Errorf("%s does not use %s:\n%s", q, idx, strings.Join(plan, "\n"))
-		}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// explain returns the plan of the EXPLAIN query q, with sequential scans
+// discouraged (the tables are empty).
+func explain(t *testing.T, conn *sql.DB, q string, args ...any) string {
+	tx, err := conn.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(t.Context(), "SET LOCAL enable_seqscan = off"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tx.QueryContext(t.Context(), q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, "\n")
 }
