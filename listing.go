@@ -279,6 +279,16 @@ func (d *Demand) Redact() {
 	d.Hidden = true
 }
 
+// ListingKey is a listing's place in the order of its last change: see
+// ListingFilter.After.
+type ListingKey struct {
+	UpdatedAt time.Time
+	ID        int64
+}
+
+// Key returns l's ListingKey.
+func (l *Listing) Key() ListingKey { return ListingKey{l.UpdatedAt, l.ID} }
+
 // ListingFilter selects achievements or demands. Nil fields are unset.
 type ListingFilter struct {
 	IDs          []int64
@@ -294,11 +304,19 @@ type ListingFilter struct {
 	SearchTerms  []string   // analysed query terms, all must match; stores read only this
 	ActiveOn     *Date      // exclude listings that expired before this date
 	UpdatedSince *time.Time // changed at or after, for index refresh
+	// After keeps the listings that come after it in the order of Sort
+	// "updated" (last change, then id), to page through a long read by
+	// key: a listing others change meanwhile moves to the end, where it
+	// is read again, and makes no other be skipped, as with OFFSET.
+	After *ListingKey
 	// Demands only: which confidentiality levels to return, and which
 	// organisation may additionally see its own private demands.
 	Confidentialities []Confidentiality
 	VisibleToOrgID    *int64
-	Sort              string // "recent" (default), "title", "expires"
+	Sort              string // "recent" (default), "title", "expires", "updated" (see After)
 	Offset            int
 	Limit             int // 0 means no limit
+	// NoTotal spares the store counting every match for a long read: the
+	// total returned is then Offset plus the number of listings returned.
+	NoTotal bool
 }

@@ -139,6 +139,11 @@ func (s *Store) listingQuery(t table, sel, modeCol string, f innobridge.ListingF
 	if f.UpdatedSince != nil {
 		q.and("t.updated_at >= ?", timeValue(*f.UpdatedSince))
 	}
+	if f.After != nil {
+		at := timeValue(f.After.UpdatedAt)
+		q.and("(t.updated_at > ? OR t.updated_at = ? AND t.id > ?)", at, at, f.After.ID)
+	}
+	q.noTotal = f.NoTotal
 	if t.name == demands.name && len(f.Confidentialities) > 0 {
 		cond, args := inList("t.confidentiality", strs(f.Confidentialities))
 		if f.VisibleToOrgID != nil {
@@ -174,8 +179,10 @@ func (s *Store) listingQuery(t table, sel, modeCol string, f innobridge.ListingF
 		q.order = "t.title" + s.d.CodePoint + ", t.id"
 	case "expires":
 		q.order = "t.expires_at ASC NULLS LAST, t.id"
+	case "updated":
+		q.order = "t.updated_at, t.id"
 	default:
-		return nil, innobridge.Errorf(innobridge.EINVALID, "unknown sort %q (recent, relevance, title or expires)", f.Sort)
+		return nil, innobridge.Errorf(innobridge.EINVALID, "unknown sort %q (recent, relevance, title, expires or updated)", f.Sort)
 	}
 	return q, nil
 }

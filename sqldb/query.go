@@ -84,7 +84,8 @@ type selectQuery struct {
 	order     string
 	orderArgs []any
 	offset    int
-	limit     int // 0: all
+	limit     int  // 0: all
+	noTotal   bool // the caller wants no count of all matches
 }
 
 func (q *selectQuery) and(cond string, args ...any) {
@@ -140,7 +141,7 @@ func findPage[T any](ctx context.Context, db dbq, q *selectQuery, dest func() (T
 		return nil, 0, err
 	}
 	total := len(out) + q.offset
-	if q.limit > 0 && (len(out) == q.limit || (len(out) == 0 && q.offset > 0)) {
+	if q.limit > 0 && !q.noTotal && (len(out) == q.limit || (len(out) == 0 && q.offset > 0)) {
 		s, args := q.countSQL()
 		if err := db.queryRow(ctx, s, args...).Scan(&total); err != nil {
 			return nil, 0, err

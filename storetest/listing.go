@@ -215,6 +215,9 @@ func testFindAchievements(t *testing.T, b Backend) {
 		// By code point on every store (for Han characters, the radical
 		// and stroke order of the Unicode tables): 工 提 煤 锂.
 		{"SortTitle", innobridge.ListingFilter{Sort: "title"}, []string{"a3", "a1", "a4", "a2"}, 4},
+		{"SortUpdated", innobridge.ListingFilter{Sort: "updated"}, []string{"a1", "a2", "a3", "a4"}, 4},
+		{"After", innobridge.ListingFilter{Sort: "updated", After: ptr(all[1].Key()), Limit: 1}, []string{"a3"}, 2},
+		{"NoTotal", innobridge.ListingFilter{Sort: "updated", After: ptr(all[1].Key()), Limit: 1, NoTotal: true}, []string{"a3"}, 1},
 		{"Page", innobridge.ListingFilter{Offset: 1, Limit: 2}, []string{"a3", "a2"}, 4},
 		{"PagePastEnd", innobridge.ListingFilter{Offset: 8, Limit: 2}, nil, 4},
 		{"QueryIgnored", innobridge.ListingFilter{Query: "锂电池"}, []string{"a4", "a3", "a2", "a1"}, 4},
