@@ -192,10 +192,10 @@ func (s *Service) dupSignatures(ctx context.Context, kind string) ([]*dupEntry, 
 // page, with the text compared for duplicates (a demand's teaser and full
 // description; staff see both).
 func (s *Service) eachListing(ctx context.Context, kind string, f innobridge.ListingFilter, fn func(l *innobridge.Listing, text string)) error {
-	f.Limit = pageSize
-	for off := 0; ; off += pageSize {
-		f.Offset = off
-		var n int
+	f.Limit, f.Sort, f.After, f.NoTotal = pageSize, "updated", nil, true // see ListingFilter.After
+	for {
+		var last *innobridge.Listing
+		n := 0
 		switch kind {
 		case "demands":
 			ds, _, err := s.Store.FindDemands(ctx, f)
@@ -204,6 +204,7 @@ func (s *Service) eachListing(ctx context.Context, kind string, f innobridge.Lis
 			}
 			for _, d := range ds {
 				fn(&d.Listing, d.Teaser+"\n"+d.Description)
+				last = &d.Listing
 			}
 			n = len(ds)
 		default:
@@ -213,12 +214,15 @@ func (s *Service) eachListing(ctx context.Context, kind string, f innobridge.Lis
 			}
 			for _, a := range as {
 				fn(&a.Listing, a.Description)
+				last = &a.Listing
 			}
 			n = len(as)
 		}
 		if n < pageSize {
 			return nil
 		}
+		key := last.Key()
+		f.After = &key
 	}
 }
 

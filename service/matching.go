@@ -195,9 +195,13 @@ func (m *Matching) buildLocked(ctx context.Context) error {
 
 // load reads every listing f selects, page by page, into g.
 func (m *Matching) load(ctx context.Context, g *generation, f innobridge.ListingFilter) error {
-	f.Limit, f.Sort = pageSize, "recent"
-	for off := 0; ; off += pageSize {
-		f.Offset = off
+	// Pages by key in the order of the last change (ListingFilter.After),
+	// the order in which the index takes changes later, so that a build
+	// breaks ties between equal scores as the index it replaces did. With
+	// OFFSET, a listing withdrawn meanwhile on a page already read made the
+	// first of the next page be skipped, and no catch-up read it again.
+	f.Limit, f.Sort, f.NoTotal = pageSize, "updated", true
+	for f.After = nil; ; {
 		as, _, err := m.svc.Store.FindAchievements(ctx, f)
 		if err != nil {
 			return err
@@ -208,9 +212,10 @@ func (m *Matching) load(ctx context.Context, g *generation, f innobridge.Listing
 		if len(as) < pageSize {
 			break
 		}
+		key := as[len(as)-1].Key()
+		f.After = &key
 	}
-	for off := 0; ; off += pageSize {
-		f.Offset = off
+	for f.After = nil; ; {
 		ds, _, err := m.svc.Store.FindDemands(ctx, f)
 		if err != nil {
 			return err
@@ -221,6 +226,8 @@ func (m *Matching) load(ctx context.Context, g *generation, f innobridge.Listing
 		if len(ds) < pageSize {
 			break
 		}
+		key := ds[len(ds)-1].Key()
+		f.After = &key
 	}
 	return nil
 }

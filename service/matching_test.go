@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/match"
 	"github.com/innobridge/innobridge/service"
+	"github.com/innobridge/innobridge/storetest"
 	"github.com/innobridge/innobridge/zh"
 )
 
@@ -519,5 +521,56 @@ func TestFindDuplicatesFollowsChanges(t *testing.T) {
 	}
 	if got := pairs(); len(got) != 0 {
 		t.Fatalf("after rewriting the other copy: %v", got)
+	}
+}
+
+// pageHook runs onFirstPage once, after the first page of more than one
+// achievement has been read from the store.
+type pageHook struct {
+	innobridge.Store
+	once        sync.Once
+	onFirstPage func(page []*innobridge.Achievement)
+}
+
+func (h *pageHook) FindAchievements(ctx context.Context, f innobridge.ListingFilter) ([]*innobridge.Achievement, int, error) {
+	list, n, err := h.Store.FindAchievements(ctx, f)
+	if err == nil && len(list) > 1 {
+		h.once.Do(func() { h.onFirstPage(list) })
+	}
+	return list, n, err
+}
+
+// TestMatchingBuildMissesNoListing: a listing withdrawn while a build
+// reads the store page by page must not make another go missing. With
+// OFFSET paging the first listing of the next page was skipped, and the
+// catch-up by updated_at never read it again.
+func TestMatchingBuildMissesNoListing(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	bulk := storetest.GenerateAchievements(5001, "bulk", f.uni.ID) // more than a page
+	if err := f.db.Import(ctx, innobridge.ImportBatch{Achievements: bulk}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(time.Hour) // the build's catch-up reads only what changes from now on
+	hook := &pageHook{Store: f.db, onFirstPage: func(page []*innobridge.Achievement) {
+		withdrawn := innobridge.StatusWithdrawn
+		if _, err := f.db.UpdateAchievement(ctx, page[0].ID, innobridge.AchievementUpdate{Status: &withdrawn}); err != nil {
+			t.Error(err)
+		}
+	}}
+	svc := service.New(hook, zh.MustDefault(), f.svc.Logger)
+	svc.Now = f.svc.Now
+	m := service.NewMatching(svc, match.Options{Analyzer: zh.MustDefault()})
+	if err := m.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	today := innobridge.NewDate(f.svc.Now())
+	_, want, err := f.db.FindAchievements(ctx, innobridge.ListingFilter{
+		Statuses: []innobridge.Status{innobridge.StatusPublished}, ActiveOn: &today, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := m.Index().Len(); got != want {
+		t.Errorf("index holds %d achievements, the store %d published and active", got, want)
 	}
 }
