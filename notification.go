@@ -31,8 +31,9 @@ type Notification struct {
 // NotificationFilter selects notifications, newest first.
 type NotificationFilter struct {
 	OrgID      *int64
-	Unread     bool // only those not yet read
-	NotEmailed bool // only those not yet e-mailed
+	Unread     bool       // only those not yet read
+	NotEmailed bool       // only those not yet e-mailed
+	Since      *time.Time // only those created at or after
 	Offset     int
 	Limit      int // 0: all
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/policy"
@@ -99,9 +101,32 @@ func groupDigits(n int64) string {
 	return b.String()
 }
 
+// EmailRetry is how long after its creation a notification whose e-mail
+// failed is sent again, at each notification run, while nobody of its
+// organisation has read it in the application.
+const EmailRetry = 7 * 24 * time.Hour
+
+// emailAgain sends the unread notifications of the last EmailRetry that
+// were not e-mailed: the mail server refused or could not be reached, or
+// the organisation had no member with an address then.
+func (s *Service) emailAgain(ctx context.Context) error {
+	if s.Mailer == nil {
+		return nil
+	}
+	since := s.Now().Add(-EmailRetry)
+	notes, _, err := s.Store.FindNotifications(ctx, innobridge.NotificationFilter{Unread: true, NotEmailed: true, Since: &since, Limit: 1000})
+	if err != nil {
+		return fmt.Errorf("notifications to e-mail again: %w", err)
+	}
+	slices.Reverse(notes) // oldest first
+	s.email(ctx, notes)
+	return nil
+}
+
 // email sends each notification to the members of its organisation that
 // have an address, and marks it e-mailed. Failures are logged: the
-// notification stays in the application and unmarked.
+// notification stays in the application and unmarked, and the next run
+// sends it again (see EmailRetry).
 func (s *Service) email(ctx context.Context, notes []*innobridge.Notification) {
 	if s.Mailer == nil {
 		return
@@ -164,8 +189,9 @@ func (s *Service) notifyOrgsErr(ctx context.Context, orgIDs []int64) error {
 // RunNotifications announces, for every enterprise with indicators, the
 // policies it qualifies for and the recognitions expiring within
 // ExpiryWindow days of asOf (today when zero) that were not announced
-// before. It returns how many notifications it created. Staff only;
-// audited.
+// before, and first e-mails again the unread notifications whose e-mail
+// failed within EmailRetry. It returns how many notifications it created.
+// Staff only; audited.
 func (s *Service) RunNotifications(ctx context.Context, asOf innobridge.Date) (int, error) {
 	if _, err := requireStaff(ctx); err != nil {
 		return 0, err
@@ -182,6 +208,11 @@ func (s *Service) RunNotifications(ctx context.Context, asOf innobridge.Date) (i
 func (s *Service) RunNotificationsUnchecked(ctx context.Context, asOf innobridge.Date) (int, error) {
 	if asOf.IsZero() {
 		asOf = s.today()
+	}
+	// First the e-mails that failed before, so that those of this run's
+	// new notifications are not tried twice in one run.
+	if err := s.emailAgain(ctx); err != nil {
+		return 0, err
 	}
 	ents, orgs, err := s.enterprises(ctx)
 	if err != nil {

@@ -3,9 +3,11 @@ package service_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/service"
@@ -95,16 +97,64 @@ func TestNotifications(t *testing.T) {
 	}
 }
 
+// TestNotificationMailFailureKeepsNotification: an e-mail the mail server
+// refused is sent again by the next run, unless its notification has been
+// read in the application or is older than EmailRetry.
 func TestNotificationMailFailureKeepsNotification(t *testing.T) {
-	f := newFixture(t)
-	f.svc.Mailer = &fakeMailer{fail: true}
-	if _, err := f.svc.CreateUserUnchecked(context.Background(), service.NewUser{Username: "ent2", Name: "ent2", Role: innobridge.RoleMember,
-		OrgID: f.ent.ID, Password: password, Email: "ent2@example.cn"}); err != nil {
-		t.Fatal(err)
-	}
-	withIndicators(t, f)
-	list, _, err := f.db.FindNotifications(context.Background(), innobridge.NotificationFilter{NotEmailed: true})
-	if err != nil || len(list) != 2 {
-		t.Errorf("after a mail failure: %d notifications not e-mailed (err %v), want 2 kept for the application", len(list), err)
+	for _, tt := range []struct {
+		name  string
+		later time.Duration // from the failure to the next run
+		read  bool          // the eligibility notification was read in between
+		want  []string      // kinds e-mailed by the next run
+	}{
+		{"NextDay", 24 * time.Hour, false, []string{innobridge.NoteEligible, innobridge.NoteExpiring}},
+		{"OneRead", 24 * time.Hour, true, []string{innobridge.NoteExpiring}},
+		{"TooLate", service.EmailRetry + time.Hour, false, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			mailer := &fakeMailer{fail: true}
+			f.svc.Mailer = mailer
+			if _, err := f.svc.CreateUserUnchecked(context.Background(), service.NewUser{Username: "ent2", Name: "ent2", Role: innobridge.RoleMember,
+				OrgID: f.ent.ID, Password: password, Email: "ent2@example.cn"}); err != nil {
+				t.Fatal(err)
+			}
+			withIndicators(t, f)
+			list, _, err := f.db.FindNotifications(context.Background(), innobridge.NotificationFilter{NotEmailed: true})
+			if err != nil || len(list) != 2 {
+				t.Fatalf("after a mail failure: %d notifications not e-mailed (err %v), want 2 kept for the application", len(list), err)
+			}
+			titles := map[string]string{}
+			for _, n := range list {
+				titles[n.Title] = n.Kind
+				if tt.read && n.Kind == innobridge.NoteEligible {
+					if _, err := f.svc.MarkNotificationsRead(as(f.entMember), []int64{n.ID}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+
+			f.clock.Add(tt.later)
+			mailer.fail = false
+			if _, err := f.svc.RunNotificationsUnchecked(context.Background(), innobridge.Date{}); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range mailer.sent {
+				got = append(got, titles[m.subject])
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("the run %v after the failure e-mailed %q, want %q", tt.later, got, tt.want)
+			}
+			// What was sent is marked: a third run sends nothing.
+			mailer.sent = nil
+			if _, err := f.svc.RunNotificationsUnchecked(context.Background(), innobridge.Date{}); err != nil {
+				t.Fatal(err)
+			}
+			if len(mailer.sent) != 0 {
+				t.Errorf("a third run e-mailed %d again", len(mailer.sent))
+			}
+		})
 	}
 }

@@ -47,6 +47,9 @@ func (s *Store) FindNotifications(ctx context.Context, f innobridge.Notification
 	if f.NotEmailed {
 		q.and("n.emailed_at IS NULL")
 	}
+	if f.Since != nil {
+		q.and("n.created_at >= ?", timeValue(*f.Since))
+	}
 	return findPage(ctx, s.reader(), q, func() (*innobridge.Notification, []any) {
 		n := &innobridge.Notification{}
 		return n, []any{&n.ID, &n.OrgID, &n.Kind, &n.Key, &n.Title, &n.Body, &n.Link, timeScan{&n.CreatedAt},

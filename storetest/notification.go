@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/innobridge/innobridge"
 )
@@ -35,6 +37,24 @@ func testNotifications(t *testing.T, b Backend) {
 	must(t, err, "FindNotifications")
 	if total != 2 || len(list) != 2 || list[0].ID != n2.ID || list[1].Title != n1.Title || list[1].Link != n1.Link {
 		t.Fatalf("unread of a: %d %+v; want n2 then n1", total, list)
+	}
+	for _, since := range []struct {
+		from time.Time
+		want []int64
+	}{
+		{n1.CreatedAt, []int64{n2.ID, n1.ID}},
+		{n2.CreatedAt, []int64{n2.ID}},
+		{n2.CreatedAt.Add(time.Second), nil},
+	} {
+		list, _, err := s.FindNotifications(t.Context(), innobridge.NotificationFilter{OrgID: &a.ID, Since: &since.from})
+		must(t, err, "FindNotifications")
+		var got []int64
+		for _, n := range list {
+			got = append(got, n.ID)
+		}
+		if !slices.Equal(got, since.want) {
+			t.Errorf("a's notifications since %v: %v, want %v", since.from, got, since.want)
+		}
 	}
 	n, err := s.MarkNotificationsRead(t.Context(), a.ID, []int64{n1.ID})
 	must(t, err, "MarkNotificationsRead")

@@ -218,7 +218,8 @@ database.
 Notifications (a policy an enterprise now qualifies for, a recognition
 within 90 days of expiry) are announced at start and every --notify-every.
 E-mail is off unless --smtp-addr is given; the password comes only from
-$INNOBRIDGE_SMTP_PASSWORD, never from a flag.`,
+$INNOBRIDGE_SMTP_PASSWORD, never from a flag. An e-mail that failed is
+sent again by each run for 7 days, until its notification is read.`,
 }
 
 // init sets Run apart from the declaration: runServe's flag set refers
