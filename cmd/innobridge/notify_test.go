@@ -8,6 +8,7 @@ import (
 	"net"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,11 +21,14 @@ import (
 )
 
 // mailSink is an SMTP server on 127.0.0.1 that accepts every message and
-// records its recipients.
+// records its recipients; while refuse is set it refuses every sender,
+// as a mail server does that is short of space.
 type mailSink struct {
-	ln  net.Listener
-	mu  sync.Mutex
-	rcp []string
+	ln      net.Listener
+	mu      sync.Mutex
+	rcp     []string
+	refuse  atomic.Bool
+	refused atomic.Int32 // messages refused
 }
 
 func newMailSink(t *testing.T) *mailSink {
@@ -58,6 +62,9 @@ func (s *mailSink) serve(c net.Conn) {
 		}
 		cmd := strings.ToUpper(strings.TrimSpace(line))
 		switch {
+		case strings.HasPrefix(cmd, "MAIL FROM:") && s.refuse.Load():
+			s.refused.Add(1)
+			io.WriteString(c, "452 insufficient system storage\r\n")
 		case strings.HasPrefix(cmd, "RCPT TO:"):
 			s.mu.Lock()
 			s.rcp = append(s.rcp, strings.Trim(strings.TrimSpace(line)[len("RCPT TO:"):], "<> "))
@@ -108,6 +115,35 @@ func TestServeNotifies(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("no notification e-mail to the demo enterprise; recipients %v", sink.recipients())
+}
+
+// TestServeRetriesFailedEmail: the notification loop sends again, at a
+// later run, the e-mail the mail server refused.
+func TestServeRetriesFailedEmail(t *testing.T) {
+	sink := newMailSink(t)
+	sink.refuse.Store(true)
+	m := &Main{Addr: "127.0.0.1:0", DSN: "sqlite:" + filepath.Join(t.TempDir(), "n.db"), Demo: true, Out: io.Discard,
+		NotifyEvery: 200 * time.Millisecond, Mailer: &smtp.Mailer{Addr: sink.ln.Addr().String(), From: "notice@bureau.example", Timeout: 5 * time.Second}}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	waitUntil := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !ok(); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within 20 s; %d refused, recipients %v", what, sink.refused.Load(), sink.recipients())
+			}
+		}
+	}
+	waitUntil("the mail server refused an e-mail", func() bool { return sink.refused.Load() > 0 })
+	if r := sink.recipients(); len(r) != 0 {
+		t.Fatalf("recipients %v while the mail server refuses", r)
+	}
+	sink.refuse.Store(false)
+	waitUntil("the refused e-mail sent again", func() bool {
+		return slices.Contains(sink.recipients(), "enterprise@demo.innobridge.example")
+	})
 }
 
 // slowMailer is a Mailer whose Send, like an SMTP exchange in flight,
