@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ func TestSearch(t *testing.T) {
 			t.Errorf("Why.Matched = %q, want the keyword 锂电池回收", rs[0].Why.Matched)
 		}
 		p := rs[0].Why.Parts
-		if sum := p.Lexical + p.Phrase + p.Related + p.Concept + p.Structured; sum-rs[0].Score > 1e-3 || rs[0].Score-sum > 1e-3 {
+		if sum := p.Lexical + p.Phrase + p.Related + p.Concept + p.Cover + p.Structured; sum-rs[0].Score > 1e-3 || rs[0].Score-sum > 1e-3 {
 			t.Errorf("parts sum to %v, score is %v", sum, rs[0].Score)
 		}
 	})
@@ -229,7 +230,7 @@ func TestConcept(t *testing.T) {
 	}
 	for _, r := range rs {
 		p := r.Why.Parts
-		if sum := p.Lexical + p.Phrase + p.Related + p.Concept + p.Structured; sum-r.Score > 1e-3 || r.Score-sum > 1e-3 {
+		if sum := p.Lexical + p.Phrase + p.Related + p.Concept + p.Cover + p.Structured; sum-r.Score > 1e-3 || r.Score-sum > 1e-3 {
 			t.Errorf("%s: parts sum to %v, score is %v", r.ID, sum, r.Score)
 		}
 	}
@@ -421,5 +422,54 @@ func TestIsProblem(t *testing.T) {
 				t.Errorf("isProblem = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestCover: with Cover, a problem statement prefers the listing that
+// covers more of its concepts over one that repeats one of them; the
+// parts still sum to the score, and a titled query is ranked as without.
+func TestCover(t *testing.T) {
+	as := []*innobridge.Achievement{
+		achievement("rep", "", "负载不均衡问题：负载不均衡导致能耗失衡，负载不均衡的多路径传输机制缓解负载不均衡问题。"),
+		achievement("cov", "", "中继协作的异构网络中基站的负载分配与级联方案。"),
+	}
+	for i := range 30 { // background, so that the concepts' idf are not all alike
+		as = append(as, achievement(string(rune('A'+i)), "", "一种传输方案的设计与实现，效果良好。"))
+	}
+	ctx := context.Background()
+	d := &innobridge.Demand{}
+	d.ExternalID, d.Description = "d", "中继异构网中基站负载不均衡的问题"
+	run := func(cover float64, d *innobridge.Demand) []Result {
+		ix := New(Options{Params: Params{Cover: cover}})
+		if err := ix.AddAchievements(ctx, as); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := ix.Search(ctx, d, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	if rs := run(0, d); len(rs) == 0 || rs[0].ID != "rep" {
+		t.Fatalf("without Cover: %v, want rep first (the repeated compound)", ids(rs))
+	}
+	rs := run(0.5, d)
+	if len(rs) == 0 || rs[0].ID != "cov" {
+		t.Fatalf("with Cover: %v, want cov first", ids(rs))
+	}
+	for _, r := range rs {
+		p := r.Why.Parts
+		if sum := p.Lexical + p.Phrase + p.Related + p.Concept + p.Cover + p.Structured; math.Abs(sum-r.Score) > 1e-3 {
+			t.Errorf("%s: parts sum to %v, score %v", r.ID, sum, r.Score)
+		}
+	}
+	if rs[0].Why.Parts.Cover <= 0 {
+		t.Errorf("cov's cover part = %v, want > 0", rs[0].Why.Parts.Cover)
+	}
+	titled := &innobridge.Demand{}
+	titled.ExternalID, titled.Title, titled.Description = "t", "负载均衡", d.Description
+	a, b := run(0.5, titled), run(0, titled)
+	if !slices.EqualFunc(a, b, func(x, y Result) bool { return x.ID == y.ID && x.Score == y.Score }) {
+		t.Errorf("titled query: %v with Cover, %v without", ids(a), ids(b))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -47,11 +48,12 @@ type Fit struct {
 
 // Parts are the components of a score.
 type Parts struct {
-	Lexical    float64 `json:"lexical"`    // n-gram BM25F, relative to the best match
-	Phrase     float64 `json:"phrase"`     // whole phrases and domain terms, relative
-	Related    float64 `json:"related"`    // similarity to the best match
-	Concept    float64 `json:"concept"`    // closeness to the best matches in the concept space
-	Structured float64 `json:"structured"` // field, TRL, mode, price, region
+	Lexical    float64 `json:"lexical"`         // n-gram BM25F, relative to the best match
+	Phrase     float64 `json:"phrase"`          // whole phrases and domain terms, relative
+	Related    float64 `json:"related"`         // similarity to the best match
+	Concept    float64 `json:"concept"`         // closeness to the best matches in the concept space
+	Cover      float64 `json:"cover,omitempty"` // the problem's concepts the listing states (Params.Cover)
+	Structured float64 `json:"structured"`      // field, TRL, mode, price, region
 }
 
 // Search returns up to k achievements for demand d, best first.
@@ -558,6 +560,12 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			acc.e[d].sp = sp
 		}
 	}
+	// A problem stated alone: its first-stage best are reranked by the
+	// concepts (segmented words) of the statement they contain (Cover).
+	var coverOf map[uint32]float32
+	if p.Cover > 0 && p.Cover < 1 && isProblem(q) && ix.seg != nil {
+		coverOf = ix.cover(s, acc, q, &p, tidOf, qts)
+	}
 	// Best first-stage match.
 	// A query that states keywords is scored with dependent bigrams
 	// discounted throughout; otherwise the discount only picks the best
@@ -747,10 +755,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		w := &r.Why
 		w.Fit = fits
 		w.Parts = Parts{
-			Lexical:    float64(acc.e[d].s1 * inv1),
+			Lexical:    float64((acc.e[d].s1 - coverOf[d]) * inv1),
 			Phrase:     float64(acc.e[d].sp * inv1),
 			Related:    float64(acc.e[d].s2 * inv2),
 			Concept:    float64(conceptOf[d]),
+			Cover:      float64(coverOf[d] * inv1),
 			Structured: p.Structured * fscore,
 		}
 		m := acc.e[d].mask
@@ -770,11 +779,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			}
 			w.Related = ix.related(aText, acc.e[d].emask, matched)
 		}
-		score := w.Parts.Lexical + w.Parts.Phrase + w.Parts.Related + w.Parts.Concept + w.Parts.Structured
+		score := w.Parts.Lexical + w.Parts.Phrase + w.Parts.Related + w.Parts.Concept + w.Parts.Cover + w.Parts.Structured
 		r.Score = round4(score)
 		// The parts as shown: four decimals, as the score (0.9999999403953552
 		// is 1 computed in float32).
-		for _, x := range []*float64{&w.Parts.Lexical, &w.Parts.Phrase, &w.Parts.Related, &w.Parts.Concept, &w.Parts.Structured} {
+		for _, x := range []*float64{&w.Parts.Lexical, &w.Parts.Phrase, &w.Parts.Related, &w.Parts.Concept, &w.Parts.Cover, &w.Parts.Structured} {
 			*x = round4(*x)
 		}
 	}
@@ -1220,4 +1229,100 @@ func normalize(v []float32) bool {
 		v[i] *= f
 	}
 	return true
+}
+
+// cover reranks the CoverDepth best first-stage results of a problem
+// statement by the statement's concepts they contain. The statement is
+// segmented into words (gse); each word of two or more characters is one
+// concept. A listing contains a concept when it has all of the concept's
+// bigrams the first stage read (its mask bits); a concept of common
+// bigrams only, which were not read, is left out. Its idf is from the
+// listings reached that contain it. A listing's concept score is a BM25
+// in which each concept it contains counts once, as one body occurrence,
+// so that a long compound repeated many times is one piece of evidence,
+// not one per bigram per occurrence, and covering more of the problem's
+// concepts is what scores. It is added to the first stage at
+// Cover/(1-Cover) of the best first-stage score (scaled by the best
+// concept score), before the best match, which lends its terms, is
+// picked. It returns the part added to each reranked listing's s1.
+func (ix *Index) cover(s *side, acc *accumulator, q *item, p *Params, tidOf map[uint64]int, qts []qterm) map[uint32]float32 {
+	type concept struct {
+		text string
+		idf  float32
+		mask uint64 // its read bigrams, which a listing containing it has
+	}
+	var cs []concept
+	sc := &scanner{}
+	N := s.nAlive
+	for _, w := range ix.seg.Words(q.desc, false) {
+		if utf8.RuneCountInString(w) < 2 || slices.ContainsFunc(cs, func(c concept) bool { return c.text == w }) {
+			continue
+		}
+		var m uint64
+		minDF, missing := N, false
+		sc.scan(w, func(k uint64) {
+			i, ok := tidOf[k]
+			if !ok {
+				missing = true
+				return
+			}
+			minDF = min(minDF, s.df(qts[i].t))
+			if b := qts[i].bit; b >= 0 && s.df(qts[i].t) <= min(int(p.MaxDF*float64(N)), p.MaxPostings) {
+				m |= 1 << b
+			}
+		})
+		if missing || m == 0 { // absent, or only common bigrams (unread)
+			continue
+		}
+		df := minDF
+		if bits.OnesCount64(m) > 1 { // one read bigram: its df is the concept's
+			df = 0
+			for _, d := range acc.touched {
+				if acc.e[d].mask&m == m {
+					df++
+				}
+			}
+		}
+		cs = append(cs, concept{w, idf(N, df), m})
+	}
+	if len(cs) == 0 {
+		return nil
+	}
+	c := acc.cands[:0]
+	for _, d := range acc.touched {
+		c = append(c, docScore{d, acc.e[d].s1 + acc.e[d].sp})
+	}
+	acc.cands = c
+	top := bestOf(c, p.CoverDepth)
+	best := acc.e[top[0]].s1 + acc.e[top[0]].sp
+	k1 := float32(p.K1)
+	scores := make([]float32, len(top))
+	var maxC float32
+	for i, d := range top {
+		// A concept counts once, as a body occurrence (the listing's
+		// length normalised), however often the listing repeats it.
+		x := s.norm[d].b
+		var v float32
+		for _, con := range cs {
+			if acc.e[d].mask&con.mask == con.mask {
+				v += con.idf * x / (k1 + x)
+			}
+		}
+		scores[i] = v
+		maxC = max(maxC, v)
+	}
+	if maxC <= 0 {
+		return nil
+	}
+	// Every other listing keeps its score: the concept part is added to
+	// the reranked at Cover/(1-Cover) of the best first-stage score
+	// (search then scales all scores to the best).
+	scale := float32(p.Cover/(1-p.Cover)) * best / maxC
+	out := make(map[uint32]float32, len(top))
+	for i, d := range top {
+		add := scale * scores[i]
+		acc.e[d].s1 += add
+		out[d] = add
+	}
+	return out
 }

@@ -102,6 +102,8 @@ func main() {
 		maxdf    = flag.Float64("maxdf", 0, "max df share")
 		concept  = flag.Float64("concept", 0, "concept-space weight (<0 off)")
 		cdepth   = flag.Int("cdepth", 0, "concept rerank depth")
+		cover    = flag.Float64("cover", 0, "share of the concept score in the first stage of a problem statement (0: off)")
+		covdepth = flag.Int("covdepth", 0, "concept rerank depth (0: default)")
 		noseg    = flag.Bool("noseg", false, "no gse segmentation of queries")
 		cpuProf  = flag.String("cpuprofile", "", "write a CPU profile to this file")
 		e2e      = flag.Bool("e2e", true, "also time innobridge match --corpus end to end against Bleve build+query, top 10")
@@ -120,7 +122,7 @@ func main() {
 	}
 	opts := match.Options{NoSegment: *noseg, Params: match.Params{K1: *k1, BHead: *bh, BBody: *bb, HeadWeight: *hw, Dependent: *dep, RelatedSure: *relsure, SureLead: *surelead, RelatedDesc: *reldesc, Joined: *joined, ExpandPostings: *xpost,
 		Bigram: *wbi, Phrase: *wph, SegPhrase: *wseg, Expand: *exp, Related: *rel, RelatedKW: *relkw, MaxDF: *maxdf,
-		Concept: *concept, ConceptDepth: *cdepth}}
+		Concept: *concept, ConceptDepth: *cdepth, Cover: *cover, CoverDepth: *covdepth}}
 	var es []engine
 	for _, name := range strings.Split(*engines, ",") {
 		switch name {
@@ -129,6 +131,10 @@ func main() {
 		case "innobridge-noconcept": // the same without the concept space, for a paired test
 			o := opts
 			o.Params.Concept = -1
+			es = append(es, &ourEngine{name: name, opts: o})
+		case "innobridge-base": // the same without the concept rerank (Cover), for a paired test
+			o := opts
+			o.Params.Cover = 0
 			es = append(es, &ourEngine{name: name, opts: o})
 		case "bleve-cjk":
 			es = append(es, &bleveEngine{name: name, an: "cjk"})
