@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/innobridge/innobridge"
@@ -63,6 +64,11 @@ func RunCLI(ctx context.Context, o CLIOptions, stdout, stderr io.Writer) (err er
 		return err
 	}
 	ix := New(o.Index)
+	if ix.seg != nil && ix.p.Cover > 0 && slices.ContainsFunc(ds, func(d *innobridge.Demand) bool {
+		return d.Title == "" && len(d.Keywords) == 0 && d.Description != ""
+	}) {
+		ix.seg.Preload() // a problem statement is segmented: load the dictionary while indexing
+	}
 	if err := ix.AddAchievements(ctx, as); err != nil {
 		return err
 	}

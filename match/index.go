@@ -110,11 +110,13 @@ type Params struct {
 	// into the first-stage score of its CoverDepth best a BM25 over the
 	// concepts (gse-segmented words) of the statement each contains, each
 	// counted once: score ∝ (1-Cover)·lexical + Cover·concepts, both
-	// relative to their best (search.go, cover). 0 (the default) turns it
-	// off; when on, the segmenter's dictionary is loaded on the first such
-	// query (about 1.5 s and 130 MB). On the dev set it lifted task C's
-	// MRR@10 by 0.013-0.018 at 0.3-0.5, p 0.01-0.05 (BENCH.md): too
-	// little for the target, so it stays opt-in.
+	// relative to their best (search.go, cover). Negative (the default)
+	// turns it off. It needs the segmenter's dictionary (about 1.5 s and
+	// 130 MB to load, which a server does at start anyway; the match
+	// command starts it while it indexes). On the dev set it lifts task
+	// C's MRR@10 by 0.013-0.018 at 0.3-0.5 (p 0.01-0.05), but segmenting
+	// each problem statement makes its queries 35-40 % slower, which
+	// takes p50 to a third of Bleve's, the limit (BENCH.md).
 	Cover      float64
 	CoverDepth int
 }
@@ -124,7 +126,7 @@ var DefaultParams = Params{
 	K1: 1.2, BHead: 0.5, BBody: 0.75, HeadWeight: 2.5, Dependent: 0.5,
 	Bigram: 1, Word: 1, Phrase: 1,
 	Expand: 64, Related: 2, RelatedKW: -1, RelatedSure: 5, SureLead: 0.2, RelatedDesc: 1.5, Joined: 1.5, MaxDF: 0.1, MaxPostings: 30000, ExpandPostings: 50000, Structured: 0.1,
-	Concept: -1, ConceptDepth: 50, ConceptMax: 50000, CoverDepth: 20,
+	Concept: -1, ConceptDepth: 50, ConceptMax: 50000, Cover: -1, CoverDepth: 20,
 }
 
 func (p Params) withDefaults() Params {
@@ -161,6 +163,7 @@ func (p Params) withDefaults() Params {
 	}
 	p.Expand = min(p.Expand, 64)
 	set(&p.Concept, d.Concept)
+	set(&p.Cover, d.Cover)
 	if p.CoverDepth == 0 {
 		p.CoverDepth = d.CoverDepth
 	}
@@ -204,7 +207,7 @@ func New(opts Options) *Index {
 	if opts.Workers <= 0 {
 		ix.opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	if !opts.NoSegment && (ix.p.SegPhrase > 0 || ix.p.Cover > 0) { // only segmented phrases need the dictionary
+	if !opts.NoSegment && (ix.p.SegPhrase > 0 || ix.p.Cover > 0) { // only segmented phrases and concepts need the dictionary
 		ix.seg = opts.Analyzer
 		if ix.seg == nil {
 			ix.seg, _ = zh.Default() // on error, queries fall back to n-grams

@@ -450,10 +450,13 @@ func TestCover(t *testing.T) {
 		}
 		return rs
 	}
-	if rs := run(0, d); len(rs) == 0 || rs[0].ID != "rep" {
+	if rs := run(-1, d); len(rs) == 0 || rs[0].ID != "rep" {
 		t.Fatalf("without Cover: %v, want rep first (the repeated compound)", ids(rs))
 	}
-	rs := run(0.5, d)
+	if rs := run(0, d); len(rs) == 0 || rs[0].ID != "rep" {
+		t.Fatalf("by default: %v, want rep first (Cover off)", ids(rs))
+	}
+	rs := run(0.4, d)
 	if len(rs) == 0 || rs[0].ID != "cov" {
 		t.Fatalf("with Cover: %v, want cov first", ids(rs))
 	}
@@ -468,7 +471,7 @@ func TestCover(t *testing.T) {
 	}
 	titled := &innobridge.Demand{}
 	titled.ExternalID, titled.Title, titled.Description = "t", "负载均衡", d.Description
-	a, b := run(0.5, titled), run(0, titled)
+	a, b := run(0.4, titled), run(-1, titled)
 	if !slices.EqualFunc(a, b, func(x, y Result) bool { return x.ID == y.ID && x.Score == y.Score }) {
 		t.Errorf("titled query: %v with Cover, %v without", ids(a), ids(b))
 	}

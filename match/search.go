@@ -564,7 +564,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	// concepts (segmented words) of the statement they contain (Cover).
 	var coverOf map[uint32]float32
 	if p.Cover > 0 && p.Cover < 1 && isProblem(q) && ix.seg != nil {
-		coverOf = ix.cover(s, acc, q, &p, tidOf, qts)
+		coverOf = ix.cover(s, acc, ix.seg.Words(q.desc, false), &p, tidOf, qts)
 	}
 	// Best first-stage match.
 	// A query that states keywords is scored with dependent bigrams
@@ -1232,8 +1232,8 @@ func normalize(v []float32) bool {
 }
 
 // cover reranks the CoverDepth best first-stage results of a problem
-// statement by the statement's concepts they contain. The statement is
-// segmented into words (gse); each word of two or more characters is one
+// statement by the statement's concepts they contain. words are the
+// statement segmented (gse); each word of two or more characters is one
 // concept. A listing contains a concept when it has all of the concept's
 // bigrams the first stage read (its mask bits); a concept of common
 // bigrams only, which were not read, is left out. Its idf is from the
@@ -1245,7 +1245,7 @@ func normalize(v []float32) bool {
 // Cover/(1-Cover) of the best first-stage score (scaled by the best
 // concept score), before the best match, which lends its terms, is
 // picked. It returns the part added to each reranked listing's s1.
-func (ix *Index) cover(s *side, acc *accumulator, q *item, p *Params, tidOf map[uint64]int, qts []qterm) map[uint32]float32 {
+func (ix *Index) cover(s *side, acc *accumulator, words []string, p *Params, tidOf map[uint64]int, qts []qterm) map[uint32]float32 {
 	type concept struct {
 		text string
 		idf  float32
@@ -1254,7 +1254,7 @@ func (ix *Index) cover(s *side, acc *accumulator, q *item, p *Params, tidOf map[
 	var cs []concept
 	sc := &scanner{}
 	N := s.nAlive
-	for _, w := range ix.seg.Words(q.desc, false) {
+	for _, w := range words {
 		if utf8.RuneCountInString(w) < 2 || slices.ContainsFunc(cs, func(c concept) bool { return c.text == w }) {
 			continue
 		}

@@ -102,7 +102,7 @@ func main() {
 		maxdf    = flag.Float64("maxdf", 0, "max df share")
 		concept  = flag.Float64("concept", 0, "concept-space weight (<0 off)")
 		cdepth   = flag.Int("cdepth", 0, "concept rerank depth")
-		cover    = flag.Float64("cover", 0, "share of the concept score in the first stage of a problem statement (0: off)")
+		cover    = flag.Float64("cover", 0, "share of the concept score in the first stage of a problem statement (0: default, off; e.g. 0.4)")
 		covdepth = flag.Int("covdepth", 0, "concept rerank depth (0: default)")
 		noseg    = flag.Bool("noseg", false, "no gse segmentation of queries")
 		cpuProf  = flag.String("cpuprofile", "", "write a CPU profile to this file")
@@ -134,7 +134,7 @@ func main() {
 			es = append(es, &ourEngine{name: name, opts: o})
 		case "innobridge-base": // the same without the concept rerank (Cover), for a paired test
 			o := opts
-			o.Params.Cover = 0
+			o.Params.Cover = -1
 			es = append(es, &ourEngine{name: name, opts: o})
 		case "bleve-cjk":
 			es = append(es, &bleveEngine{name: name, an: "cjk"})
