@@ -754,12 +754,20 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		r := &res[i]
 		w := &r.Why
 		w.Fit = fits
+		var cover float32
+		var concept float64
+		if coverOf != nil { // (most queries have neither map)
+			cover = coverOf[d]
+		}
+		if conceptOf != nil {
+			concept = float64(conceptOf[d])
+		}
 		w.Parts = Parts{
-			Lexical:    float64((acc.e[d].s1 - coverOf[d]) * inv1),
+			Lexical:    float64((acc.e[d].s1 - cover) * inv1),
 			Phrase:     float64(acc.e[d].sp * inv1),
 			Related:    float64(acc.e[d].s2 * inv2),
-			Concept:    float64(conceptOf[d]),
-			Cover:      float64(coverOf[d] * inv1),
+			Concept:    concept,
+			Cover:      float64(cover * inv1),
 			Structured: p.Structured * fscore,
 		}
 		m := acc.e[d].mask
