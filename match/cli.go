@@ -65,7 +65,8 @@ func RunCLI(ctx context.Context, o CLIOptions, stdout, stderr io.Writer) (err er
 	}
 	ix := New(o.Index)
 	if ix.seg != nil && ix.p.Cover > 0 && slices.ContainsFunc(ds, func(d *innobridge.Demand) bool {
-		return d.Title == "" && len(d.Keywords) == 0 && d.Description != ""
+		q := demandItem(d)
+		return isProblem(&q)
 	}) {
 		ix.seg.Preload() // a problem statement is segmented: load the dictionary while indexing
 	}
