@@ -192,38 +192,20 @@ func (s *Service) dupSignatures(ctx context.Context, kind string) ([]*dupEntry, 
 // page, with the text compared for duplicates (a demand's teaser and full
 // description; staff see both).
 func (s *Service) eachListing(ctx context.Context, kind string, f innobridge.ListingFilter, fn func(l *innobridge.Listing, text string)) error {
-	f.Limit, f.Sort, f.After, f.NoTotal = pageSize, "updated", nil, true // see ListingFilter.After
-	for {
-		var last *innobridge.Listing
-		n := 0
-		switch kind {
-		case "demands":
-			ds, _, err := s.Store.FindDemands(ctx, f)
-			if err != nil {
-				return err
-			}
+	if kind == "demands" {
+		return eachPage(ctx, f, s.Store.FindDemands, func(ds []*innobridge.Demand) error {
 			for _, d := range ds {
 				fn(&d.Listing, d.Teaser+"\n"+d.Description)
-				last = &d.Listing
 			}
-			n = len(ds)
-		default:
-			as, _, err := s.Store.FindAchievements(ctx, f)
-			if err != nil {
-				return err
-			}
-			for _, a := range as {
-				fn(&a.Listing, a.Description)
-				last = &a.Listing
-			}
-			n = len(as)
-		}
-		if n < pageSize {
 			return nil
-		}
-		key := last.Key()
-		f.After = &key
+		})
 	}
+	return eachPage(ctx, f, s.Store.FindAchievements, func(as []*innobridge.Achievement) error {
+		for _, a := range as {
+			fn(&a.Listing, a.Description)
+		}
+		return nil
+	})
 }
 
 // shingles returns the sorted, distinct character 3-grams of the folded

@@ -193,43 +193,44 @@ func (m *Matching) buildLocked(ctx context.Context) error {
 	return nil
 }
 
-// load reads every listing f selects, page by page, into g.
+// load reads every listing f selects, page by page, into g. The pages
+// come in the order of the last change (see eachPage), the order in which
+// the index takes changes later, so that a build breaks ties between
+// equal scores as the index it replaces did.
 func (m *Matching) load(ctx context.Context, g *generation, f innobridge.ListingFilter) error {
-	// Pages by key in the order of the last change (ListingFilter.After),
-	// the order in which the index takes changes later, so that a build
-	// breaks ties between equal scores as the index it replaces did. With
-	// OFFSET, a listing withdrawn meanwhile on a page already read made the
-	// first of the next page be skipped, and no catch-up read it again.
-	f.Limit, f.Sort, f.NoTotal = pageSize, "updated", true
-	for f.After = nil; ; {
-		as, _, err := m.svc.Store.FindAchievements(ctx, f)
+	err := eachPage(ctx, f, m.svc.Store.FindAchievements, func(as []*innobridge.Achievement) error {
+		return m.putAchievements(ctx, g, as)
+	})
+	if err != nil {
+		return err
+	}
+	return eachPage(ctx, f, m.svc.Store.FindDemands, func(ds []*innobridge.Demand) error {
+		return m.putDemands(ctx, g, ds)
+	})
+}
+
+// eachPage calls fn with each page of the listings f selects, pageSize at
+// a time. It pages by key in the order of the last change
+// (ListingFilter.After), not by OFFSET: with OFFSET, a listing withdrawn
+// meanwhile on a page already read made the first of the next page be
+// skipped.
+func eachPage[L interface{ Key() innobridge.ListingKey }](ctx context.Context, f innobridge.ListingFilter,
+	find func(context.Context, innobridge.ListingFilter) ([]L, int, error), fn func([]L) error) error {
+	f.Limit, f.Sort, f.After, f.NoTotal = pageSize, "updated", nil, true
+	for {
+		page, _, err := find(ctx, f)
 		if err != nil {
 			return err
 		}
-		if err := m.putAchievements(ctx, g, as); err != nil {
+		if err := fn(page); err != nil {
 			return err
 		}
-		if len(as) < pageSize {
-			break
+		if len(page) < pageSize {
+			return nil
 		}
-		key := as[len(as)-1].Key()
+		key := page[len(page)-1].Key()
 		f.After = &key
 	}
-	for f.After = nil; ; {
-		ds, _, err := m.svc.Store.FindDemands(ctx, f)
-		if err != nil {
-			return err
-		}
-		if err := m.putDemands(ctx, g, ds); err != nil {
-			return err
-		}
-		if len(ds) < pageSize {
-			break
-		}
-		key := ds[len(ds)-1].Key()
-		f.After = &key
-	}
-	return nil
 }
 
 func (m *Matching) indexable(l *innobridge.Listing) bool {
