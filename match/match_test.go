@@ -2,12 +2,14 @@ package match
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/innobridge/innobridge"
@@ -117,6 +119,36 @@ func TestSpans(t *testing.T) {
 	want = []string{"信道分配", "挖掘"}
 	if !slices.Equal(got, want) {
 		t.Errorf("spans beside common bigrams = %q, want %q", got, want)
+	}
+}
+
+// TestRelatedSpans: the stretches of the best match's text shown as lent
+// to another result end where a word too common to lend begins, as the
+// query's own spans do: "高浓度废水", not "高浓度废水处" (处理 is in every
+// listing here).
+func TestRelatedSpans(t *testing.T) {
+	as := []*innobridge.Achievement{
+		achievement("a", "焦化废水生物处理工艺", "采用生物法对焦化高浓度废水处理，出水达标。"),
+		achievement("b", "印染废水处理装置", "印染行业高浓度废水处理的成套装置。"),
+	}
+	for i, w := range []string{"图像", "信号", "语音", "数据", "热", "表面", "污泥", "垃圾", "文本", "视频"} {
+		as = append(as, achievement(fmt.Sprint("f", i), w+"处理方法", "一种"+w+"处理的方法。"))
+	}
+	ix := New(Options{NoSegment: true, Params: Params{MaxDF: 0.5}})
+	if err := ix.AddAchievements(context.Background(), as); err != nil {
+		t.Fatal(err)
+	}
+	d := &innobridge.Demand{}
+	d.ExternalID, d.Title = "d", "焦化废水生物处理"
+	rs, err := ix.Search(context.Background(), d, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) < 2 || rs[0].ID != "a" || rs[1].ID != "b" || rs[1].Why.Anchor != "a" {
+		t.Fatalf("got %v, want a, then b lent to by a", ids(rs))
+	}
+	if got := rs[1].Why.Related; !slices.Contains(got, "高浓度废水") || slices.ContainsFunc(got, func(s string) bool { return strings.HasSuffix(s, "处") }) {
+		t.Errorf("b's related stretches = %q, want 高浓度废水 and none ending in 处", got)
 	}
 }
 

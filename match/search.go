@@ -108,6 +108,7 @@ type accumulator struct {
 	expOrder []docScore
 	porder   []int
 	ebit     map[uint64]int
+	common   []uint64 // the best match's bigrams too common to lend (see related)
 }
 
 // occ is one occurrence of a term in a text: its key, the overlapping
@@ -783,7 +784,11 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		if d != best && nExp > 0 {
 			w.Anchor = s.docs[best].ext
 			if aText == nil {
-				aText = newSpanText(itemRunes(&s.docs[best]), bitMap(anchorKeys[:nExp]))
+				aBits := bitMap(anchorKeys[:nExp])
+				for _, key := range acc.common { // not lent: see spans
+					aBits[key] = commonPair
+				}
+				aText = newSpanText(itemRunes(&s.docs[best]), aBits)
 			}
 			w.Related = ix.related(aText, acc.e[d].emask, matched)
 		}
@@ -871,12 +876,17 @@ func (ix *Index) expansion(s *side, acc *accumulator, d uint32, n, maxDF int) []
 		ts = append(ts, t)
 	}
 	acc.expIDs = ts
+	common := acc.common[:0]
+	defer func() { acc.common = common }()
 	byW := acc.expOrder[:0]
 	for i, e := range cand {
 		if ts[i] == noTerm {
 			continue
 		}
 		df := s.df(ts[i])
+		if df > maxDF && isBigram(e.key) {
+			common = append(common, e.key)
+		}
 		if df < 2 || df > maxDF {
 			continue
 		}
@@ -994,8 +1004,9 @@ func isFunctionChar(r rune) bool {
 	return false
 }
 
-// commonPair marks, in a spanText, a bigram of the query too common to be
-// read in the search (Params.MaxDF): whether a listing has it is unknown.
+// commonPair marks, in a spanText, a bigram too common to be read in the
+// search (Params.MaxDF) or lent by the best match: whether a listing has
+// it is unknown.
 const commonPair = -2
 
 // spanText is a folded text prepared for spans: the mask bit of each
