@@ -2,6 +2,8 @@ package match
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/innobridge/innobridge"
 )
@@ -52,18 +54,38 @@ func structuredFit(dem, ach *item) ([]Fit, float64) {
 	}
 	if ach.price >= 0 && dem.budgetMax >= 0 {
 		if ach.price <= dem.budgetMax {
-			add("price", true, fmt.Sprintf("价格%d元在预算%d元以内", ach.price, dem.budgetMax))
+			add("price", true, fmt.Sprintf("价格%s在预算%s以内", yuanText(ach.price), yuanText(dem.budgetMax)))
 		} else {
-			add("price", false, fmt.Sprintf("价格%d元超出预算%d元", ach.price, dem.budgetMax))
+			add("price", false, fmt.Sprintf("价格%s超出预算%s", yuanText(ach.price), yuanText(dem.budgetMax)))
 		}
 	}
 	if len(dem.region) >= 4 && len(ach.region) >= 4 && dem.region[:4] == ach.region[:4] {
-		add("region", true, "同一地市 "+ach.region[:4])
+		add("region", true, "同在"+regionText(ach.region[:4]+"00"))
 	} else if len(dem.region) >= 2 && len(ach.region) >= 2 && dem.region[:2] == ach.region[:2] {
-		out = append(out, Fit{Criterion: "region", OK: true, Detail: "同一省份 " + ach.region[:2]})
+		out = append(out, Fit{Criterion: "region", OK: true, Detail: "同在" + regionText(ach.region[:2]+"0000")})
 		fits += 0.5
 	}
 	return out, (fits - 1.5*conflicts) / 4
+}
+
+// yuanText shows an amount of yuan as staff write it: "25万元",
+// "1.5万元", "8000元".
+func yuanText(yuan int64) string {
+	if yuan < 10000 {
+		return fmt.Sprintf("%d元", yuan)
+	}
+	s := strconv.FormatFloat(float64(yuan)/1e4, 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s + "万元"
+}
+
+// regionText names a GB/T 2260 region code ("江苏省苏州市"), or shows the
+// code when it is unknown.
+func regionText(code string) string {
+	if name := innobridge.RegionName(code); name != "" {
+		return name
+	}
+	return code
 }
 
 func modeNames(bits uint8) string {
