@@ -125,9 +125,11 @@ type MatchCounts struct {
 type DockingList struct {
 	ID        int64          `json:"id"`
 	Name      string         `json:"name"`
-	Field     string         `json:"field,omitempty"`  // TechField code the demands were chosen by, or ""
-	Region    string         `json:"region,omitempty"` // region code prefix, or ""
-	TopN      int            `json:"top_n"`            // matches per demand
+	Field     string         `json:"field,omitempty"`      // TechField code the demands were chosen by, or ""
+	Region    string         `json:"region,omitempty"`     // region code prefix, or ""
+	EventID   int64          `json:"event_id,omitempty"`   // the event whose demands the list covers, or 0
+	EventName string         `json:"event_name,omitempty"` // the event's name (read only)
+	TopN      int            `json:"top_n"`                // matches per demand
 	CreatedBy int64          `json:"-"`
 	CreatedAt time.Time      `json:"created_at"`
 	Items     []*DockingItem `json:"items,omitempty"`

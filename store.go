@@ -125,6 +125,7 @@ type Store interface {
 	AuditStore
 	ImportStore
 	MatchStore
+	EventStore
 	IndicatorStore
 	NotificationStore
 	// Ping reports whether the database answers.

@@ -119,12 +119,16 @@ func (s *Store) CountMatches(ctx context.Context) (_ *innobridge.MatchCounts, er
 	return c, rows.Err()
 }
 
-const dockingListCols = "l.id, l.name, l.field, l.region, l.top_n, l.created_by, l.created_at, " +
+const dockingListCols = "l.id, l.name, l.field, l.region, l.event_id, COALESCE(e.name, ''), l.top_n, l.created_by, l.created_at, " +
 	"(SELECT COUNT(*) FROM docking_items i WHERE i.list_id = l.id)"
+
+// dockingListFrom names the list's event, if it has one.
+const dockingListFrom = "docking_lists l LEFT JOIN events e ON e.id = l.event_id"
 
 func dockingListDest() (*innobridge.DockingList, []any) {
 	l := &innobridge.DockingList{}
-	return l, []any{&l.ID, &l.Name, &l.Field, &l.Region, &l.TopN, &l.CreatedBy, timeScan{&l.CreatedAt}, &l.Pairs}
+	return l, []any{&l.ID, &l.Name, &l.Field, &l.Region, idScan{&l.EventID}, &l.EventName, &l.TopN, &l.CreatedBy,
+		timeScan{&l.CreatedAt}, &l.Pairs}
 }
 
 const dockingItemCols = "i.id, i.list_id, i.demand_id, i.achievement_id, COALESCE(d.external_id, ''), COALESCE(a.external_id, ''), " +
@@ -142,7 +146,7 @@ func dockingItemDest() (*innobridge.DockingItem, []any) {
 // items, and the total count.
 func (s *Store) FindDockingLists(ctx context.Context, offset, limit int) (_ []*innobridge.DockingList, _ int, err error) {
 	defer wrap(&err, "FindDockingLists(%d, %d)", offset, limit)
-	q := &selectQuery{cols: dockingListCols, from: "docking_lists l", order: "l.created_at DESC, l.id DESC", offset: offset, limit: limit}
+	q := &selectQuery{cols: dockingListCols, from: dockingListFrom, order: "l.created_at DESC, l.id DESC", offset: offset, limit: limit}
 	return findPage(ctx, s.reader(), q, dockingListDest)
 }
 
@@ -150,7 +154,7 @@ func (s *Store) FindDockingLists(ctx context.Context, offset, limit int) (_ []*i
 // ENOTFOUND if there is none.
 func (s *Store) FindDockingListByID(ctx context.Context, id int64) (_ *innobridge.DockingList, err error) {
 	defer wrap(&err, "FindDockingListByID(%d)", id)
-	q := &selectQuery{cols: dockingListCols, from: "docking_lists l"}
+	q := &selectQuery{cols: dockingListCols, from: dockingListFrom}
 	q.and("l.id = ?", id)
 	l, ok, err := findOne(ctx, s.reader(), q, dockingListDest)
 	if err != nil {
@@ -170,10 +174,16 @@ func (s *Store) CreateDockingList(ctx context.Context, l *innobridge.DockingList
 	defer wrap(&err, "CreateDockingList(%q)", l.Name)
 	l.CreatedAt = s.Now()
 	return s.transact(ctx, func(tx dbq) error {
-		err := tx.queryRow(ctx, `INSERT INTO docking_lists (name, field, region, top_n, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, l.Name, l.Field, l.Region, l.TopN, l.CreatedBy, timeValue(l.CreatedAt)).Scan(&l.ID)
+		err := tx.queryRow(ctx, `INSERT INTO docking_lists (name, field, region, event_id, top_n, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, l.Name, l.Field, l.Region, idValue(l.EventID), l.TopN, l.CreatedBy,
+			timeValue(l.CreatedAt)).Scan(&l.ID)
 		if err != nil {
-			return s.conflict(err, l.Name, nil)
+			return s.conflict(err, l.Name, map[string]any{"event_id": l.EventID})
+		}
+		if l.EventID != 0 {
+			if err := tx.queryRow(ctx, `SELECT name FROM events WHERE id = ?`, l.EventID).Scan(&l.EventName); err != nil {
+				return err
+			}
 		}
 		for _, it := range l.Items {
 			it.ListID = l.ID

@@ -231,7 +231,7 @@ func constraint(err error) (sqldb.Violation, bool) {
 	if kind == "check" {
 		table, _, _ := strings.Cut(detail, "_")
 		for _, t := range []string{"organizations", "users", "achievements", "demands", "sessions",
-			"matches", "docking_lists", "docking_items"} {
+			"matches", "docking_lists", "docking_items", "events", "event_achievements", "event_demands"} {
 			if strings.HasPrefix(detail, t+"_") {
 				table = t
 			}

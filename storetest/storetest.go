@@ -73,6 +73,7 @@ func Run(t *testing.T, b Backend) {
 		{"Import", importTests},
 		{"Match", matchTests},
 		{"DockingList", dockingTests},
+		{"Event", eventTests},
 		{"Indicator", indicatorTests},
 		{"Notification", notificationTests},
 		{"Schema", schemaTests},

@@ -1,0 +1,185 @@
+package innobridge
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// EventKind is the kind of an event staff organise to bring the two sides
+// of the marketplace together.
+type EventKind string
+
+// The event kinds.
+const (
+	EventRoadshow EventKind = "roadshow"        // 路演: projects presented to enterprises
+	EventDocking  EventKind = "docking_meeting" // 对接会: enterprises and suppliers meet
+)
+
+// EventKinds lists every kind in display order.
+var EventKinds = []EventKind{EventRoadshow, EventDocking}
+
+var eventKindNames = map[EventKind]string{EventRoadshow: "路演", EventDocking: "对接会"}
+
+// Name returns the Chinese name of k.
+func (k EventKind) Name() string { return eventKindNames[k] }
+
+// Valid reports whether k is a known kind.
+func (k EventKind) Valid() bool { _, ok := eventKindNames[k]; return ok }
+
+// ListingKind says which side of the marketplace a listing is on.
+type ListingKind string
+
+// The listing kinds.
+const (
+	KindAchievement ListingKind = "achievement"
+	KindDemand      ListingKind = "demand"
+)
+
+// Event is a roadshow (路演) or docking meeting (对接会): a time and place
+// with the achievements presented (路演项目) and the demands of the
+// enterprises taking part (参会企业需求). A listing is on an event at most
+// once.
+type Event struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Kind        EventKind `json:"kind"`
+	StartsAt    time.Time `json:"starts_at"`
+	Venue       string    `json:"venue"`
+	Field       string    `json:"field,omitempty"`  // TechField code, or ""
+	Region      string    `json:"region,omitempty"` // GB/T 2260 code, or ""
+	Description string    `json:"description,omitempty"`
+	CreatedBy   int64     `json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	// Listings are the event's achievements and demands in the order they
+	// were added (read only; FindEventByID fills it, FindEvents does not).
+	Listings []*EventListing `json:"-"`
+}
+
+// EventListing is one listing on an event, as the store knows it. What a
+// reader sees of it is the service's business: a confidential demand's
+// title is not for everyone.
+type EventListing struct {
+	Kind       ListingKind `json:"kind"`
+	ListingID  int64       `json:"-"`
+	ExternalID string      `json:"id"`
+	Title      string      `json:"title"`
+}
+
+// IDs returns the listing ids of e's listings of kind k.
+func (e *Event) IDs(k ListingKind) []int64 {
+	var out []int64
+	for _, l := range e.Listings {
+		if l.Kind == k {
+			out = append(out, l.ListingID)
+		}
+	}
+	return out
+}
+
+// Validate checks e's fields and normalises them in place.
+func (e *Event) Validate() error {
+	v := Validation{Record: e.Name}
+	e.Name = strings.TrimSpace(e.Name)
+	e.Venue = strings.TrimSpace(e.Venue)
+	if e.Name == "" {
+		v.Add("name", "required", "活动名称必填 (name is required)")
+	} else if utf8.RuneCountInString(e.Name) > 200 {
+		v.Add("name", "too_long", "活动名称不超过200字 (at most 200 characters)")
+	}
+	if e.Kind == "" {
+		v.Add("kind", "required", "请选择活动类型 (choose roadshow or docking meeting)")
+	} else if !e.Kind.Valid() {
+		v.Add("kind", "unknown", "未知活动类型 %q (roadshow or docking_meeting)", e.Kind)
+	}
+	if e.StartsAt.IsZero() {
+		v.Add("starts_at", "required", "请填写开始时间 (start time is required)")
+	}
+	if utf8.RuneCountInString(e.Venue) > 200 {
+		v.Add("venue", "too_long", "地点不超过200字 (at most 200 characters)")
+	}
+	if e.Field != "" {
+		if _, ok := TechFieldByCode(e.Field); !ok {
+			if f, ok := TechFieldByName(e.Field); ok {
+				e.Field = f.Code
+			} else {
+				v.Add("field", "unknown", "未知技术领域 %q (unknown technology field)", e.Field)
+			}
+		}
+	}
+	if e.Region != "" {
+		if msg := ValidateRegionCode(e.Region); msg != "" {
+			v.Add("region", "format", "%s", msg)
+		}
+	}
+	if utf8.RuneCountInString(e.Description) > 5000 {
+		v.Add("description", "too_long", "介绍不超过5000字 (at most 5000 characters)")
+	}
+	return v.Err()
+}
+
+// EventUpdate changes an event. Nil fields are left alone.
+type EventUpdate struct {
+	Name        *string
+	Kind        *EventKind
+	StartsAt    *time.Time
+	Venue       *string
+	Field       *string
+	Region      *string
+	Description *string
+}
+
+// Apply sets the fields upd changes on e.
+func (e *Event) Apply(upd EventUpdate) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&e.Name, upd.Name)
+	set(&e.Venue, upd.Venue)
+	set(&e.Field, upd.Field)
+	set(&e.Region, upd.Region)
+	set(&e.Description, upd.Description)
+	if upd.Kind != nil {
+		e.Kind = *upd.Kind
+	}
+	if upd.StartsAt != nil {
+		e.StartsAt = *upd.StartsAt
+	}
+}
+
+// EventFilter selects events. With From set the events starting at or after
+// it come soonest first (the upcoming ones); otherwise, or with Before set,
+// the latest start comes first (the past ones, most recent first).
+type EventFilter struct {
+	From   *time.Time // starts at or after
+	Before *time.Time // starts before
+	Offset int
+	Limit  int // 0 means no limit
+}
+
+// EventStore persists events and their listings. Stores do not authorise:
+// the service layer does.
+type EventStore interface {
+	// FindEvents returns a page of events, without listings, in the order
+	// EventFilter describes, and the total count.
+	FindEvents(ctx context.Context, f EventFilter) ([]*Event, int, error)
+	// FindEventByID returns an event with its listings; ENOTFOUND if there
+	// is none.
+	FindEventByID(ctx context.Context, id int64) (*Event, error)
+	// CreateEvent stores e and sets its ID and times.
+	CreateEvent(ctx context.Context, e *Event) error
+	// UpdateEvent applies upd; ENOTFOUND if missing.
+	UpdateEvent(ctx context.Context, id int64, upd EventUpdate) (*Event, error)
+	// AddEventListings puts the achievements and demands with these ids on
+	// event id, all or none: ENOTFOUND if there is no such event,
+	// ECONFLICT if one is on it already, EINVALID if a listing does not
+	// exist; the error names the listing.
+	AddEventListings(ctx context.Context, id int64, achievementIDs, demandIDs []int64) error
+	// RemoveEventListing takes one listing off event id; ENOTFOUND if it is
+	// not on it.
+	RemoveEventListing(ctx context.Context, id int64, kind ListingKind, listingID int64) error
+}

@@ -1,0 +1,190 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/innobridge/innobridge"
+)
+
+var eventTests = []test{
+	{"CreateAndFind", testEvents},
+	{"Update", testUpdateEvent},
+	{"Listings", testEventListings},
+	{"ErrListingsAllOrNone", testEventListingsAtomic},
+	{"DockingListByEvent", testDockingListEvent},
+}
+
+// newEvent returns an event starting days after Epoch.
+func newEvent(name string, kind innobridge.EventKind, days int) *innobridge.Event {
+	return &innobridge.Event{Name: name, Kind: kind, StartsAt: Epoch.Add(time.Duration(days) * 24 * time.Hour),
+		Venue: "苏州国际博览中心", Field: "6", Region: "320500", Description: "介绍", CreatedBy: 7}
+}
+
+func eventNames(list []*innobridge.Event) []string {
+	var out []string
+	for _, e := range list {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+func listingExts(list []*innobridge.EventListing) []string {
+	var out []string
+	for _, l := range list {
+		out = append(out, string(l.Kind)+":"+l.ExternalID)
+	}
+	return out
+}
+
+func testEvents(t *testing.T, b Backend) {
+	s, clock := MustOpen(t, b)
+	past := newEvent("往期路演", innobridge.EventRoadshow, -10)
+	soon := newEvent("三月路演", innobridge.EventRoadshow, 3)
+	later := newEvent("四月对接会", innobridge.EventDocking, 30)
+	later.Field, later.Region, later.Description = "", "", ""
+	for _, e := range []*innobridge.Event{later, past, soon} {
+		must(t, s.CreateEvent(t.Context(), e), "CreateEvent")
+	}
+	if soon.ID == 0 || !soon.CreatedAt.Equal(clock.Peek()) || !soon.UpdatedAt.Equal(soon.CreatedAt) {
+		t.Errorf("after CreateEvent ID %d, times %v/%v; want an ID and the clock's %v", soon.ID, soon.CreatedAt, soon.UpdatedAt, clock.Peek())
+	}
+	got, err := s.FindEventByID(t.Context(), later.ID)
+	must(t, err, "FindEventByID")
+	same(t, "stored event", got, later)
+
+	now := Epoch
+	tests := []struct {
+		name  string
+		f     innobridge.EventFilter
+		want  []string
+		total int
+	}{
+		{"AllLatestFirst", innobridge.EventFilter{}, []string{"四月对接会", "三月路演", "往期路演"}, 3},
+		{"UpcomingSoonestFirst", innobridge.EventFilter{From: &now}, []string{"三月路演", "四月对接会"}, 2},
+		{"Past", innobridge.EventFilter{Before: &now}, []string{"往期路演"}, 1},
+		{"Page", innobridge.EventFilter{From: &now, Offset: 1, Limit: 1}, []string{"四月对接会"}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			list, total, err := s.FindEvents(t.Context(), tc.f)
+			must(t, err, "FindEvents")
+			same(t, "events", eventNames(list), tc.want)
+			if total != tc.total {
+				t.Errorf("total %d, want %d", total, tc.total)
+			}
+		})
+	}
+	_, err = s.FindEventByID(t.Context(), 31337)
+	wantCode(t, err, innobridge.ENOTFOUND, "", "31337")
+	wantCode(t, s.CreateEvent(t.Context(), &innobridge.Event{Name: "坏", Kind: "party", StartsAt: Epoch}), innobridge.EINVALID, "kind")
+}
+
+func testUpdateEvent(t *testing.T, b Backend) {
+	s, clock := MustOpen(t, b)
+	e := newEvent("三月路演", innobridge.EventRoadshow, 3)
+	must(t, s.CreateEvent(t.Context(), e), "CreateEvent")
+	at := Epoch.Add(50 * time.Hour)
+	got, err := s.UpdateEvent(t.Context(), e.ID, innobridge.EventUpdate{Name: ptr("三月路演（改期）"), StartsAt: &at,
+		Kind: ptr(innobridge.EventDocking), Field: ptr("")})
+	must(t, err, "UpdateEvent")
+	want := *e
+	want.Name, want.StartsAt, want.Kind, want.Field, want.UpdatedAt = "三月路演（改期）", at, innobridge.EventDocking, "", clock.Peek()
+	same(t, "updated event", got, &want)
+	stored, err := s.FindEventByID(t.Context(), e.ID)
+	must(t, err, "FindEventByID")
+	same(t, "stored event", stored, &want)
+	_, err = s.UpdateEvent(t.Context(), 4711, innobridge.EventUpdate{Name: ptr("x")})
+	wantCode(t, err, innobridge.ENOTFOUND, "", "4711")
+}
+
+func testEventListings(t *testing.T, b Backend) {
+	s, _ := MustOpen(t, b)
+	dems, achs := pairFixture(t, s)
+	e := newEvent("三月路演", innobridge.EventRoadshow, 3)
+	other := newEvent("四月对接会", innobridge.EventDocking, 30)
+	must(t, s.CreateEvent(t.Context(), e), "CreateEvent")
+	must(t, s.CreateEvent(t.Context(), other), "CreateEvent")
+	must(t, s.AddEventListings(t.Context(), e.ID, []int64{achs[2].ID, achs[0].ID}, []int64{dems[1].ID}), "AddEventListings")
+	must(t, s.AddEventListings(t.Context(), e.ID, nil, []int64{dems[0].ID}), "AddEventListings(demand)")
+	// A listing may be on several events.
+	must(t, s.AddEventListings(t.Context(), other.ID, []int64{achs[0].ID}, nil), "AddEventListings(other)")
+
+	got, err := s.FindEventByID(t.Context(), e.ID)
+	must(t, err, "FindEventByID")
+	same(t, "listings, achievements first, in the order added", listingExts(got.Listings),
+		[]string{"achievement:a3", "achievement:a1", "demand:d2", "demand:d1"})
+	if l := got.Listings[0]; l.ListingID != achs[2].ID || l.Title != "成果a3" {
+		t.Errorf("first listing %+v, want a3's id %d and title", l, achs[2].ID)
+	}
+	same(t, "demand ids", got.IDs(innobridge.KindDemand), []int64{dems[1].ID, dems[0].ID})
+
+	wantCode(t, s.AddEventListings(t.Context(), e.ID, []int64{achs[1].ID, achs[0].ID}, nil), innobridge.ECONFLICT, "", "a1")
+	wantCode(t, s.AddEventListings(t.Context(), 4040, []int64{achs[1].ID}, nil), innobridge.ENOTFOUND, "", "4040")
+
+	must(t, s.RemoveEventListing(t.Context(), e.ID, innobridge.KindAchievement, achs[0].ID), "RemoveEventListing")
+	wantCode(t, s.RemoveEventListing(t.Context(), e.ID, innobridge.KindAchievement, achs[0].ID), innobridge.ENOTFOUND, "")
+	// The demand with the same id as the removed achievement is another listing.
+	wantCode(t, s.RemoveEventListing(t.Context(), e.ID, innobridge.KindDemand, achs[1].ID+100), innobridge.ENOTFOUND, "")
+	got, err = s.FindEventByID(t.Context(), e.ID)
+	must(t, err, "FindEventByID")
+	same(t, "listings after remove and a refused add", listingExts(got.Listings),
+		[]string{"achievement:a3", "demand:d2", "demand:d1"})
+	got, err = s.FindEventByID(t.Context(), other.ID)
+	must(t, err, "FindEventByID(other)")
+	same(t, "the other event's listings", listingExts(got.Listings), []string{"achievement:a1"})
+}
+
+// testEventListingsAtomic checks that one bad id of several adds none.
+func testEventListingsAtomic(t *testing.T, b Backend) {
+	s, _ := MustOpen(t, b)
+	dems, achs := pairFixture(t, s)
+	e := newEvent("三月路演", innobridge.EventRoadshow, 3)
+	must(t, s.CreateEvent(t.Context(), e), "CreateEvent")
+	must(t, s.AddEventListings(t.Context(), e.ID, []int64{achs[0].ID}, nil), "AddEventListings")
+	tests := []struct {
+		name       string
+		achs, dems []int64
+		code       string
+		word       string
+	}{
+		{"ErrUnknownAchievement", []int64{achs[1].ID, 9090}, []int64{dems[0].ID}, innobridge.EINVALID, "9090"},
+		{"ErrUnknownDemand", []int64{achs[1].ID}, []int64{dems[0].ID, 9191}, innobridge.EINVALID, "9191"},
+		{"ErrDuplicate", []int64{achs[1].ID, achs[0].ID}, []int64{dems[0].ID}, innobridge.ECONFLICT, "a1"},
+		{"ErrTwiceInOneCall", nil, []int64{dems[1].ID, dems[1].ID}, innobridge.ECONFLICT, "d2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			wantCode(t, s.AddEventListings(t.Context(), e.ID, tc.achs, tc.dems), tc.code, "", tc.word)
+			got, err := s.FindEventByID(t.Context(), e.ID)
+			must(t, err, "FindEventByID")
+			same(t, "listings after a refused add", listingExts(got.Listings), []string{"achievement:a1"})
+		})
+	}
+}
+
+func testDockingListEvent(t *testing.T, b Backend) {
+	s, _ := MustOpen(t, b)
+	dems, achs := pairFixture(t, s)
+	e := newEvent("三月路演", innobridge.EventRoadshow, 3)
+	must(t, s.CreateEvent(t.Context(), e), "CreateEvent")
+	l := &innobridge.DockingList{Name: "路演清单", EventID: e.ID, TopN: 1, Items: []*innobridge.DockingItem{
+		{DemandID: dems[0].ID, AchievementID: achs[0].ID, Rank: 1}}}
+	must(t, s.CreateDockingList(t.Context(), l), "CreateDockingList")
+	if l.EventName != e.Name {
+		t.Errorf("after create EventName %q, want %q", l.EventName, e.Name)
+	}
+	plain := &innobridge.DockingList{Name: "普通清单", TopN: 1}
+	must(t, s.CreateDockingList(t.Context(), plain), "CreateDockingList(plain)")
+	got, err := s.FindDockingListByID(t.Context(), l.ID)
+	must(t, err, "FindDockingListByID")
+	if got.EventID != e.ID || got.EventName != "三月路演" || len(got.Items) != 1 {
+		t.Errorf("stored list event %d %q, %d items; want %d %q, 1 item", got.EventID, got.EventName, len(got.Items), e.ID, e.Name)
+	}
+	lists, _, err := s.FindDockingLists(t.Context(), 0, 10)
+	must(t, err, "FindDockingLists")
+	if len(lists) != 2 || lists[0].EventID != 0 || lists[0].EventName != "" || lists[1].EventName != "三月路演" {
+		t.Errorf("list summaries: %+v, %+v", lists[0], lists[1])
+	}
+	wantCode(t, s.CreateDockingList(t.Context(), &innobridge.DockingList{Name: "坏", EventID: 777, TopN: 1}), innobridge.EINVALID, "")
+}
