@@ -114,10 +114,24 @@ type DockingRequest struct {
 	Region     string // region code prefix, or "" for all
 	TopN       int    // matches per demand, 1–20 (default 5)
 	MaxDemands int    // demands taken, newest first, at most 500 (default 100)
+	// EventID, if set, makes a list for an event: its demands (Field and
+	// Region still narrow them) against its achievements, or against all
+	// achievements when none is on the event. Name defaults to the
+	// event's.
+	EventID int64
 }
 
+// eventSearchDepth is how many achievements the engine ranks for a demand
+// of an event's list with achievements on it. match.Index scores the
+// whole index and cannot rank a chosen set, so the list keeps the event's
+// achievements among the best eventSearchDepth: one further down is too
+// poor a match to propose.
+const eventSearchDepth = 200
+
 // CreateDockingList (staff only) picks the published demands of r's field
-// and region, takes the top matches of each (leaving out declined pairs),
+// and region (of r's event, if set: ENOTFOUND if there is none, EINVALID
+// if it has no demands), takes the top matches of each (leaving out
+// declined pairs and, for an event with achievements, any not on it),
 // stores them as a list to review, and tracks each new pair as
 // recommended. Explanations keep only terms in the demands' public text
 // (title and teaser of a confidential demand), since a list goes out to
@@ -127,8 +141,20 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 	if err != nil {
 		return nil, err
 	}
+	var ev *innobridge.Event
+	if r.EventID != 0 {
+		if ev, err = s.svc.Store.FindEventByID(ctx, r.EventID); err != nil {
+			return nil, err
+		}
+	}
 	v := innobridge.Validation{}
 	r.Name = strings.TrimSpace(r.Name)
+	if r.Name == "" && ev != nil {
+		r.Name = ev.Name + " 对接清单"
+	}
+	if ev != nil && len(ev.IDs(innobridge.KindDemand)) == 0 {
+		v.Add("event", "empty", "活动尚无参会企业需求 (the event has no demands)")
+	}
 	if r.Name == "" {
 		v.Add("name", "required", "请填写清单名称 (name the list)")
 	}
@@ -160,11 +186,24 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 	if r.Region != "" {
 		f.Region = &r.Region
 	}
+	var onEvent map[int64]bool // the event's achievements, or nil for all
+	if ev != nil {
+		f.IDs = ev.IDs(innobridge.KindDemand)
+		if ids := ev.IDs(innobridge.KindAchievement); len(ids) > 0 {
+			onEvent = map[int64]bool{}
+			for _, id := range ids {
+				onEvent[id] = true
+			}
+		}
+	}
 	demands, _, err := s.svc.Store.FindDemands(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	l := &innobridge.DockingList{Name: r.Name, Field: r.Field, Region: r.Region, TopN: r.TopN, CreatedBy: u.ID}
+	l := &innobridge.DockingList{Name: r.Name, Field: r.Field, Region: r.Region, EventID: r.EventID, TopN: r.TopN, CreatedBy: u.ID}
+	if ev != nil {
+		l.EventName = ev.Name
+	}
 	var newPairs []*innobridge.Match
 	for _, d := range demands {
 		declined, tracked, err := s.pairs(ctx, innobridge.MatchFilter{DemandIDs: []int64{d.ID}})
@@ -172,11 +211,20 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 			return nil, err
 		}
 		g := s.cur()
-		res, err := g.ix.Search(ctx, d, r.TopN+len(declined)+5)
+		k := r.TopN + len(declined) + 5
+		if onEvent != nil {
+			k = max(k, eventSearchDepth)
+		}
+		res, err := g.ix.Search(ctx, d, k)
 		if err != nil {
 			return nil, err
 		}
 		ids := s.ids(res, g.achID)
+		if onEvent != nil {
+			if ids = slices.DeleteFunc(ids, func(id int64) bool { return !onEvent[id] }); len(ids) == 0 {
+				continue
+			}
+		}
 		achs, _, err := s.svc.Store.FindAchievements(ctx, innobridge.ListingFilter{IDs: ids, Limit: len(ids) + 1})
 		if err != nil {
 			return nil, err
@@ -189,7 +237,7 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 		rank := 0
 		for _, res := range res {
 			a := byExt[res.ID]
-			if a == nil || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) || !s.indexable(&a.Listing) {
+			if a == nil || (onEvent != nil && !onEvent[a.ID]) || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) || !s.indexable(&a.Listing) {
 				continue
 			}
 			rank++
@@ -214,7 +262,7 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 		}
 	}
 	return l, s.svc.audit(ctx, "create", "docking_list", fmt.Sprint(l.ID),
-		map[string]any{"name": l.Name, "field": l.Field, "region": l.Region, "top_n": l.TopN, "demands": len(demands),
+		map[string]any{"name": l.Name, "field": l.Field, "region": l.Region, "event_id": l.EventID, "top_n": l.TopN, "demands": len(demands),
 			"pairs": len(l.Items), "new_pairs": len(newPairs)})
 }
 
