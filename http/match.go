@@ -247,6 +247,7 @@ type dockingCreateRequest struct {
 	Region     string `json:"region"`
 	TopN       int    `json:"top_n"`
 	MaxDemands int    `json:"max_demands"`
+	EventID    int64  `json:"event_id"`
 }
 
 // handleDockingCreate serves POST /staff/docking (form) and POST
@@ -259,7 +260,8 @@ func (s *Server) handleDockingCreate(w http.ResponseWriter, r *http.Request) err
 		if err := decodeJSON(r, &body); err != nil {
 			return err
 		}
-		req = service.DockingRequest{Name: body.Name, Field: body.Field, Region: body.Region, TopN: body.TopN, MaxDemands: body.MaxDemands}
+		req = service.DockingRequest{Name: body.Name, Field: body.Field, Region: body.Region, TopN: body.TopN, MaxDemands: body.MaxDemands,
+			EventID: body.EventID}
 	} else {
 		form = dockingForm{Name: r.PostFormValue("name"), Field: r.PostFormValue("field"), Region: r.PostFormValue("region"),
 			TopN: r.PostFormValue("top_n"), MaxDemands: r.PostFormValue("max_demands")}
@@ -410,12 +412,23 @@ func (s *Server) dockingTable(lang string, l *innobridge.DockingList) table {
 	t := table{Name: fmt.Sprintf("docking-%d", l.ID), Header: []string{n.t("docking.col_demand_id"), n.t("docking.col_demand"),
 		n.t("docking.col_rank"), n.t("docking.col_achievement_id"), n.t("docking.col_achievement"), n.t("docking.col_score"),
 		n.t("docking.col_why"), n.t("docking.col_state")}}
+	// A list made for an event names it in a first column, so that the
+	// sheet still says which roadshow it is for once it leaves the
+	// platform.
+	event := l.EventID != 0
+	if event {
+		t.Header = append([]string{n.t("docking.col_event")}, t.Header...)
+	}
 	for _, it := range l.Items {
 		if it.State == innobridge.DockingRemoved {
 			continue
 		}
-		t.Rows = append(t.Rows, []string{it.DemandExt, it.DemandTitle, strconv.Itoa(it.Rank), it.AchievementExt, it.AchievementTitle,
-			strconv.FormatFloat(it.Score, 'f', 3, 64), it.Why, n.t("docking.state_" + string(it.State))})
+		row := []string{it.DemandExt, it.DemandTitle, strconv.Itoa(it.Rank), it.AchievementExt, it.AchievementTitle,
+			strconv.FormatFloat(it.Score, 'f', 3, 64), it.Why, n.t("docking.state_" + string(it.State))}
+		if event {
+			row = append([]string{l.EventName}, row...)
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }

@@ -177,6 +177,7 @@ func funcs(lang string, cat map[string]map[string]string, st *staticFiles) templ
 		"industryName": innobridge.IndustryName,
 		"mstatuses":    func() []innobridge.MatchStatus { return innobridge.MatchStatuses },
 		"reasons":      func() []innobridge.DeclineReason { return innobridge.DeclineReasons },
+		"eventKinds":   func() []innobridge.EventKind { return innobridge.EventKinds },
 		"pct":          func(x float64) float64 { return x * 100 },
 		"wan":          func(yuan *int64) string { return formatWan(lang, yuan) },
 		"budget": func(lo, hi *int64) (string, error) {

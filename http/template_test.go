@@ -57,9 +57,17 @@ func samplePages() map[string]page {
 			Total: 1, Counts: &innobridge.MatchCounts{ByStatus: map[innobridge.MatchStatus]int{innobridge.MatchDeclined: 2},
 				ByReason: map[innobridge.DeclineReason]int{innobridge.DeclinePrice: 2}}, F: dockingForm{Name: "x", Field: "6", Region: "320500", TopN: "5"},
 			Errs: map[string]innobridge.FieldError{"name": {Code: "required", Message: "x (y)"}}, Err: "x (y)", Regions: regions},
-		"docking": &dockingPage{Base: base, L: &innobridge.DockingList{ID: 1, Name: "三月对接会", Field: "6", Region: "320500", TopN: 5, CreatedAt: now},
+		"docking": &dockingPage{Base: base, L: &innobridge.DockingList{ID: 1, Name: "三月对接会", Field: "6", Region: "320500", TopN: 5, CreatedAt: now,
+			EventID: 1, EventName: "三月路演"},
 			Groups: groupItems([]*innobridge.DockingItem{{ID: 1, DemandExt: "dem-1", DemandTitle: "需求", AchievementExt: "ach-1", AchievementTitle: "成果",
 				Rank: 1, Score: 1.5, Why: "共同词：煤气", State: innobridge.DockingProposed}, {ID: 2, DemandExt: "dem-1", Rank: 2, State: innobridge.DockingRemoved}})},
+		"events": &eventsPage{Base: base, Upcoming: []*innobridge.Event{sampleEvent(now)}, Past: []*innobridge.Event{{ID: 2, Name: "往期对接会",
+			Kind: innobridge.EventDocking, StartsAt: now.AddDate(0, -1, 0)}}},
+		"event": &eventPage{Base: base, E: &service.EventDetail{Event: sampleEvent(now), Achievements: []*innobridge.Achievement{ach},
+			Demands: []*innobridge.Demand{dem}}, AddAchievements: "ach-x", AddDemands: "dem-x",
+			Errs: map[string]innobridge.FieldError{"achievements": {Code: "unknown", Message: "x (y)"}, "event": {Code: "empty", Message: "x (y)"}}, Err: "x (y)"},
+		"event_form": &eventFormPage{Base: base, Edit: sampleEvent(now), F: eventFormFrom(sampleEvent(now)), Errs: map[string]innobridge.FieldError{
+			"name": {Code: "required", Message: "x (y)"}, "starts_at": {Code: "format", Message: "x (y)"}}, Err: "x (y)", Regions: regions},
 		"duplicates": &duplicatesPage{Base: base, Kind: "achievements", Threshold: "0.6", Pairs: []*service.DuplicatePair{{A: &ach.Listing, B: &ach.Listing, Similarity: 0.93}}},
 		"achievement_form": &formPage[innobridge.Achievement, achievementForm]{Base: base, Edit: ach, F: achievementFormFrom(ach), Errs: errs, Err: "出错 (error)",
 			Orgs: []*innobridge.Organization{org}, Regions: regions},
@@ -88,6 +96,11 @@ func samplePages() map[string]page {
 	maps.Copy(pages, policySamplePages(base, org))
 	pages["organization"].(*organizationPage).Calc = sampleCalc()
 	return pages
+}
+
+func sampleEvent(now time.Time) *innobridge.Event {
+	return &innobridge.Event{ID: 1, Name: "三月路演", Kind: innobridge.EventRoadshow, StartsAt: now.AddDate(0, 0, 7), Venue: "苏州国际博览中心",
+		Field: "6", Region: "320500", Description: "节能环保专场", CreatedAt: now, UpdatedAt: now}
 }
 
 // TestTemplates executes every page template in every language with its
