@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/service"
@@ -58,6 +59,9 @@ func Load(ctx context.Context, svc *service.Service, out io.Writer) (loaded bool
 		return false, err
 	}
 	if err := l.indicators(ctx); err != nil {
+		return false, err
+	}
+	if err := l.events(ctx); err != nil {
 		return false, err
 	}
 	return true, l.report(out, created)
@@ -382,4 +386,45 @@ func (l *loader) report(out io.Writer, accts []created) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.username, pw, a.role, org)
 	}
 	return tw.Flush()
+}
+
+// roadshowField is the technology field of the demo roadshow: 节能环保,
+// where the demo has both steelworks demands and energy-saving
+// achievements.
+const roadshowField = "6"
+
+// events puts one upcoming roadshow on the demo, two weeks ahead at 14:00,
+// with the first published achievements and demands of roadshowField by
+// title, so that the events pages and an event's docking list show on a
+// fresh start. Staff do it through the service, as in real use.
+func (l *loader) events(ctx context.Context) error {
+	sctx := innobridge.NewContextWithUser(ctx, l.staff)
+	day := l.svc.Now().Local().AddDate(0, 0, 14)
+	e := &innobridge.Event{Name: "节能环保技术成果专场路演", Kind: innobridge.EventRoadshow,
+		StartsAt: time.Date(day.Year(), day.Month(), day.Day(), 14, 0, 0, 0, time.Local),
+		Venue:    "苏州国际科技园 路演中心", Field: roadshowField, Region: innobridge.DemoCityCode,
+		Description: "高校院所节能环保成果路演，钢铁、化工企业发布技术需求，会后由科技局出具对接清单。"}
+	if err := l.svc.CreateEvent(sctx, e); err != nil {
+		return fmt.Errorf("event %q: %w", e.Name, err)
+	}
+	field := roadshowField
+	achs, _, err := l.svc.FindAchievements(sctx, innobridge.ListingFilter{Field: &field, Sort: "title", Limit: 4})
+	if err != nil {
+		return err
+	}
+	dems, _, err := l.svc.FindDemands(sctx, innobridge.ListingFilter{Field: &field, Sort: "title", Limit: 3})
+	if err != nil {
+		return err
+	}
+	var achExts, demExts []string
+	for _, a := range achs {
+		achExts = append(achExts, a.ExternalID)
+	}
+	for _, d := range dems {
+		demExts = append(demExts, d.ExternalID)
+	}
+	if _, err := l.svc.AddEventListings(sctx, e.ID, achExts, demExts); err != nil {
+		return fmt.Errorf("event %q: %w", e.Name, err)
+	}
+	return nil
 }

@@ -108,6 +108,25 @@ func TestLoad(t *testing.T) {
 		}
 	})
 
+	t.Run("Roadshow", func(t *testing.T) {
+		sctx := staffContext(t, svc)
+		now := svc.Now()
+		list, _, err := svc.FindEvents(sctx, innobridge.EventFilter{From: &now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 || list[0].Kind != innobridge.EventRoadshow {
+			t.Fatalf("upcoming events %+v, want one roadshow", list)
+		}
+		d, err := svc.FindEventByID(sctx, list[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Achievements) < 3 || len(d.Demands) < 2 {
+			t.Errorf("the roadshow has %d achievements and %d demands, want at least 3 and 2", len(d.Achievements), len(d.Demands))
+		}
+	})
+
 	t.Run("Organizations", func(t *testing.T) {
 		list, _, err := svc.FindOrganizations(ctx, innobridge.OrganizationFilter{})
 		if err != nil {

@@ -170,6 +170,17 @@ func TestBrowserStaffDockingList(t *testing.T) {
 			rows[0]["需求编号"], rows[0]["成果编号"], after[1].Demand, after[1].Achievement)
 	}
 
+	// The demo roadshow: from the nav to the event, then its docking list.
+	b.do("open the events page", chromedp.Click(chromedp.CSS(`.nav-main a[href="/events"]`)))
+	b.waitJS("the demo roadshow listed", `location.pathname === '/events' && document.querySelector('a[href^="/events/"]')`)
+	b.do("open the roadshow", chromedp.Click(chromedp.CSS(`main table a[href^="/events/"]`)))
+	b.waitJS("the roadshow page", `/^\/events\/\d+$/.test(location.pathname) && document.querySelector('.event-demands')`)
+	if n := evalJS[int](b, "counting the roadshow's projects", `document.querySelectorAll('.event-achievements li').length`); n < 3 {
+		t.Errorf("the demo roadshow shows %d projects, want at least 3", n)
+	}
+	b.do("make the roadshow's docking list", chromedp.Click(chromedp.CSS(`#event-docking`)))
+	b.waitJS("the roadshow's docking list", `/^\/staff\/docking\/\d+$/.test(location.pathname) && document.querySelector('.page-head .meta a[href^="/events/"]')`)
+
 	b.do("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
 	b.waitJS("logged out", `!document.querySelector('form[action="/logout"]') && document.querySelector('a[href="/login"]')`)
 	if f := b.fetch(href); f.Status == 200 && strings.Contains(f.ContentType, "spreadsheetml") {
