@@ -388,9 +388,9 @@ func (l *loader) report(out io.Writer, accts []created) error {
 	return tw.Flush()
 }
 
-// roadshowField is the technology field of the demo roadshow: 节能环保,
-// where the demo has both steelworks demands and energy-saving
-// achievements.
+// roadshowField is the technology field of the demo roadshow: 新能源与节能,
+// where the demo has both enterprises' demands and achievements to
+// present.
 const roadshowField = "6"
 
 // events puts one upcoming roadshow on the demo, two weeks ahead at 14:00,
@@ -400,10 +400,10 @@ const roadshowField = "6"
 func (l *loader) events(ctx context.Context) error {
 	sctx := innobridge.NewContextWithUser(ctx, l.staff)
 	day := l.svc.Now().Local().AddDate(0, 0, 14)
-	e := &innobridge.Event{Name: "节能环保技术成果专场路演", Kind: innobridge.EventRoadshow,
+	e := &innobridge.Event{Name: "新能源与节能技术成果专场路演", Kind: innobridge.EventRoadshow,
 		StartsAt: time.Date(day.Year(), day.Month(), day.Day(), 14, 0, 0, 0, time.Local),
 		Venue:    "苏州国际科技园 路演中心", Field: roadshowField, Region: innobridge.DemoCityCode,
-		Description: "高校院所节能环保成果路演，钢铁、化工企业发布技术需求，会后由科技局出具对接清单。"}
+		Description: "高校院所新能源与节能成果路演，储能、园区能源企业发布技术需求，会后由科技局出具对接清单。"}
 	if err := l.svc.CreateEvent(sctx, e); err != nil {
 		return fmt.Errorf("event %q: %w", e.Name, err)
 	}

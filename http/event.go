@@ -121,8 +121,9 @@ func (s *Server) handleEventNew(w http.ResponseWriter, r *http.Request) error {
 	if err := requireStaffPage(r); err != nil {
 		return err
 	}
-	f := eventForm{Kind: string(innobridge.EventRoadshow),
-		StartsAt: s.svc.Now().Local().AddDate(0, 0, 7).Truncate(time.Hour).Format(startsLayout)}
+	day := s.svc.Now().Local().AddDate(0, 0, 7)
+	f := eventForm{Kind: string(innobridge.EventRoadshow), // a week ahead, 14:00
+		StartsAt: time.Date(day.Year(), day.Month(), day.Day(), 14, 0, 0, 0, time.Local).Format(startsLayout)}
 	s.render(w, r, http.StatusOK, "event_form", s.eventFormPage(nil, f, nil))
 	return nil
 }
