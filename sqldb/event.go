@@ -51,20 +51,14 @@ func findEvent(ctx context.Context, db dbq, id int64) (*innobridge.Event, error)
 	if !ok {
 		return nil, notFound("event %d", id)
 	}
-	for _, side := range []struct {
-		kind        innobridge.ListingKind
-		link, table string
-		col         string
-	}{
-		{innobridge.KindAchievement, "event_achievements", "achievements", "achievement_id"},
-		{innobridge.KindDemand, "event_demands", "demands", "demand_id"},
-	} {
+	for _, kind := range []innobridge.ListingKind{innobridge.KindAchievement, innobridge.KindDemand} {
+		side := eventSides[kind]
 		lq := &selectQuery{cols: "t.id, COALESCE(t.external_id, ''), t.title",
 			from:  side.link + " x JOIN " + side.table + " t ON t.id = x." + side.col,
 			order: "x.position"}
 		lq.and("x.event_id = ?", id)
 		list, err := findRows(ctx, db, lq, func() (*innobridge.EventListing, []any) {
-			l := &innobridge.EventListing{Kind: side.kind}
+			l := &innobridge.EventListing{Kind: kind}
 			return l, []any{&l.ListingID, &l.ExternalID, &l.Title}
 		})
 		if err != nil {
@@ -114,14 +108,13 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, upd innobridge.EventU
 
 // eventSide is the table that links one kind of listing to events.
 type eventSide struct {
-	kind         innobridge.ListingKind
 	link, table  string
 	col, listing string // link's listing column, and the word for errors
 }
 
 var eventSides = map[innobridge.ListingKind]eventSide{
-	innobridge.KindAchievement: {innobridge.KindAchievement, "event_achievements", "achievements", "achievement_id", "achievement"},
-	innobridge.KindDemand:      {innobridge.KindDemand, "event_demands", "demands", "demand_id", "demand"},
+	innobridge.KindAchievement: {"event_achievements", "achievements", "achievement_id", "achievement"},
+	innobridge.KindDemand:      {"event_demands", "demands", "demand_id", "demand"},
 }
 
 // AddEventListings puts the listings on event id in one transaction: a
