@@ -79,6 +79,35 @@ func TestSearch(t *testing.T) {
 			t.Errorf("removed x1 still found: %v", ids(rs))
 		}
 	})
+	t.Run("Within", func(t *testing.T) {
+		d := &innobridge.Demand{}
+		d.ExternalID, d.Title = "d1", "废旧锂电池回收"
+		all, err := ix.Search(ctx, d, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			within []string
+			want   []string
+		}{
+			{[]string{"a3", "a4", "nope"}, []string{"a3"}}, // a4 shares nothing
+			{[]string{"a1", "a3"}, []string{"a1", "a3"}},
+			{[]string{}, nil},
+		} {
+			rs, err := ix.SearchWithin(ctx, d, 10, tc.within)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids(rs), tc.want) {
+				t.Errorf("SearchWithin(%q) = %v, want %v", tc.within, ids(rs), tc.want)
+			}
+			for _, r := range rs { // scored as in the whole index
+				if i := slices.IndexFunc(all, func(a Result) bool { return a.ID == r.ID }); i < 0 || all[i].Score != r.Score {
+					t.Errorf("SearchWithin(%q): %s scored %v, Search gave %v", tc.within, r.ID, r.Score, all)
+				}
+			}
+		}
+	})
 	t.Run("NoMatch", func(t *testing.T) {
 		d := &innobridge.Demand{}
 		d.ExternalID, d.Title = "d", "量子"

@@ -59,13 +59,26 @@ type Parts struct {
 // Search returns up to k achievements for demand d, best first.
 func (ix *Index) Search(ctx context.Context, d *innobridge.Demand, k int) ([]Result, error) {
 	q := demandItem(d)
-	return ix.search(ctx, ix.ach, &q, true, k)
+	return ix.search(ctx, ix.ach, &q, true, k, nil)
+}
+
+// SearchWithin is Search over the achievements with the external ids
+// within only (the projects of a roadshow, say). They are scored as in a
+// search of the whole index, whose best match still lends its terms, so
+// their scores and explanations are the same as there; one that shares
+// nothing with d is not returned.
+func (ix *Index) SearchWithin(ctx context.Context, d *innobridge.Demand, k int, within []string) ([]Result, error) {
+	if len(within) == 0 {
+		return nil, nil
+	}
+	q := demandItem(d)
+	return ix.search(ctx, ix.ach, &q, true, k, within)
 }
 
 // DemandsFor returns up to k demands an achievement a may serve, best first.
 func (ix *Index) DemandsFor(ctx context.Context, a *innobridge.Achievement, k int) ([]Result, error) {
 	q := achievementItem(a)
-	return ix.search(ctx, ix.dem, &q, false, k)
+	return ix.search(ctx, ix.dem, &q, false, k, nil)
 }
 
 type qterm struct {
@@ -332,7 +345,9 @@ func (ix *Index) phrases(q *item) []phrase {
 	return out
 }
 
-func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k int) ([]Result, error) {
+// search ranks the listings of s for q; within, if not nil, names the only
+// listings that may be returned.
+func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k int, within []string) ([]Result, error) {
 	if k <= 0 {
 		return nil, nil
 	}
@@ -680,11 +695,25 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		cv = s.cpt.at(best)
 	}
 	final := func(d uint32) float32 { return (acc.e[d].s1+acc.e[d].sp)*inv1 + acc.e[d].s2*inv2 }
+	var allowed map[uint32]bool
+	if within != nil {
+		allowed = make(map[uint32]bool, len(within))
+		for _, ext := range within {
+			if d, ok := s.byExt[ext]; ok {
+				allowed[d] = true
+			}
+		}
+	}
 	c := acc.cands[:0]
 	for _, d := range acc.touched {
-		c = append(c, docScore{d, final(d)})
+		if allowed == nil || allowed[d] {
+			c = append(c, docScore{d, final(d)})
+		}
 	}
 	acc.cands = c
+	if len(c) == 0 {
+		return nil, nil
+	}
 	var ids []uint32
 	if cv == nil {
 		ids = bestOf(c, k)

@@ -121,13 +121,6 @@ type DockingRequest struct {
 	EventID int64
 }
 
-// eventSearchDepth is how many achievements the engine ranks for a demand
-// of an event's list with achievements on it. match.Index scores the
-// whole index and cannot rank a chosen set, so the list keeps the event's
-// achievements among the best eventSearchDepth: one further down is too
-// poor a match to propose.
-const eventSearchDepth = 200
-
 // CreateDockingList (staff only) picks the published demands of r's field
 // and region (of r's event, if set: ENOTFOUND if there is none, EINVALID
 // if it has no demands), takes the top matches of each (leaving out
@@ -186,13 +179,12 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 	if r.Region != "" {
 		f.Region = &r.Region
 	}
-	var onEvent map[int64]bool // the event's achievements, or nil for all
+	var onEvent []string // the event's achievements' external ids, or nil for all
 	if ev != nil {
 		f.IDs = ev.IDs(innobridge.KindDemand)
-		if ids := ev.IDs(innobridge.KindAchievement); len(ids) > 0 {
-			onEvent = map[int64]bool{}
-			for _, id := range ids {
-				onEvent[id] = true
+		for _, l := range ev.Listings {
+			if l.Kind == innobridge.KindAchievement {
+				onEvent = append(onEvent, l.ExternalID)
 			}
 		}
 	}
@@ -212,18 +204,18 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 		}
 		g := s.cur()
 		k := r.TopN + len(declined) + 5
-		if onEvent != nil {
-			k = max(k, eventSearchDepth)
+		var res []match.Result
+		if onEvent != nil { // only the event's achievements, scored as in the whole index
+			res, err = g.ix.SearchWithin(ctx, d, k, onEvent)
+		} else {
+			res, err = g.ix.Search(ctx, d, k)
 		}
-		res, err := g.ix.Search(ctx, d, k)
 		if err != nil {
 			return nil, err
 		}
 		ids := s.ids(res, g.achID)
-		if onEvent != nil {
-			if ids = slices.DeleteFunc(ids, func(id int64) bool { return !onEvent[id] }); len(ids) == 0 {
-				continue
-			}
+		if len(ids) == 0 {
+			continue
 		}
 		achs, _, err := s.svc.Store.FindAchievements(ctx, innobridge.ListingFilter{IDs: ids, Limit: len(ids) + 1})
 		if err != nil {
@@ -237,7 +229,7 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 		rank := 0
 		for _, res := range res {
 			a := byExt[res.ID]
-			if a == nil || (onEvent != nil && !onEvent[a.ID]) || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) || !s.indexable(&a.Listing) {
+			if a == nil || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) || !s.indexable(&a.Listing) {
 				continue
 			}
 			rank++
