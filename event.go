@@ -100,20 +100,7 @@ func (e *Event) Validate() error {
 	if utf8.RuneCountInString(e.Venue) > 200 {
 		v.Add("venue", "too_long", "地点不超过200字 (at most 200 characters)")
 	}
-	if e.Field != "" {
-		if _, ok := TechFieldByCode(e.Field); !ok {
-			if f, ok := TechFieldByName(e.Field); ok {
-				e.Field = f.Code
-			} else {
-				v.Add("field", "unknown", "未知技术领域 %q (unknown technology field)", e.Field)
-			}
-		}
-	}
-	if e.Region != "" {
-		if msg := ValidateRegionCode(e.Region); msg != "" {
-			v.Add("region", "format", "%s", msg)
-		}
-	}
+	v.fieldAndRegion(&e.Field, e.Region)
 	if utf8.RuneCountInString(e.Description) > 5000 {
 		v.Add("description", "too_long", "介绍不超过5000字 (at most 5000 characters)")
 	}
@@ -133,16 +120,11 @@ type EventUpdate struct {
 
 // Apply sets the fields upd changes on e.
 func (e *Event) Apply(upd EventUpdate) {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	set(&e.Name, upd.Name)
-	set(&e.Venue, upd.Venue)
-	set(&e.Field, upd.Field)
-	set(&e.Region, upd.Region)
-	set(&e.Description, upd.Description)
+	setStr(&e.Name, upd.Name)
+	setStr(&e.Venue, upd.Venue)
+	setStr(&e.Field, upd.Field)
+	setStr(&e.Region, upd.Region)
+	setStr(&e.Description, upd.Description)
 	if upd.Kind != nil {
 		e.Kind = *upd.Kind
 	}

@@ -53,3 +53,23 @@ func TRLName(level int) string {
 	}
 	return trlNames[level]
 }
+
+// fieldAndRegion checks an optional technology field, given by code or by
+// name (a name is replaced by its code), and an optional GB/T 2260 region
+// code, adding their problems to v.
+func (v *Validation) fieldAndRegion(field *string, region string) {
+	if *field != "" {
+		if _, ok := TechFieldByCode(*field); !ok {
+			if f, ok := TechFieldByName(*field); ok {
+				*field = f.Code
+			} else {
+				v.Add("field", "unknown", "未知技术领域 %q (unknown technology field)", *field)
+			}
+		}
+	}
+	if region != "" {
+		if msg := ValidateRegionCode(region); msg != "" {
+			v.Add("region", "format", "%s", msg)
+		}
+	}
+}

@@ -155,20 +155,7 @@ func (l *Listing) validate(v *Validation) {
 	if utf8.RuneCountInString(l.Description) > 20000 {
 		v.Add("description", "too_long", "描述不超过20000字 (at most 20000 characters)")
 	}
-	if l.Field != "" {
-		if _, ok := TechFieldByCode(l.Field); !ok {
-			if f, ok := TechFieldByName(l.Field); ok {
-				l.Field = f.Code
-			} else {
-				v.Add("field", "unknown", "未知技术领域 %q (unknown technology field)", l.Field)
-			}
-		}
-	}
-	if l.Region != "" {
-		if msg := ValidateRegionCode(l.Region); msg != "" {
-			v.Add("region", "format", "%s", msg)
-		}
-	}
+	v.fieldAndRegion(&l.Field, l.Region)
 	if l.Status == "" {
 		l.Status = StatusPublished
 	} else if !l.Status.Valid() {
