@@ -88,8 +88,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Store = st
 	m.Service = service.New(st, analyzer, m.Logger)
 	m.Service.Mailer = m.Mailer
+	demoLoaded := false
 	if m.Demo {
-		if _, err := demo.Load(ctx, m.Service, m.Out); err != nil {
+		if demoLoaded, err = demo.Load(ctx, m.Service, m.Out); err != nil {
 			return fmt.Errorf("loading demo data: %w", err)
 		}
 	}
@@ -105,6 +106,11 @@ func (m *Main) Run(ctx context.Context) error {
 	case "off":
 	default:
 		m.Matching.SnapshotPath = m.IndexSnapshot
+	}
+	if demoLoaded { // the demo roadshow's docking list, made with the index
+		if err := demo.Docking(ctx, m.Service, m.Matching); err != nil {
+			return fmt.Errorf("loading demo data: %w", err)
+		}
 	}
 	if m.RefreshEvery <= 0 {
 		m.RefreshEvery = time.Minute

@@ -1,0 +1,60 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/innobridge/innobridge"
+	"github.com/innobridge/innobridge/service"
+)
+
+// Docking makes the demo roadshow's docking list (对接清单) with the
+// matching engine, as staff would after the event, and moves a few of its
+// pairs along the docking process (contacted, negotiating, signed, one
+// declined for its price), so that the docking pages and their progress
+// counts show on a fresh start. Call it once, after Load has loaded the
+// demo (it reported loaded) and the matching service exists.
+func Docking(ctx context.Context, svc *service.Service, m *service.Matching) error {
+	role := innobridge.RoleStaff
+	users, _, err := svc.Store.FindUsers(ctx, innobridge.UserFilter{Role: &role, Limit: 1})
+	if err != nil {
+		return fmt.Errorf("demo.Docking: %w", err)
+	}
+	if len(users) == 0 {
+		return fmt.Errorf("demo.Docking: no staff account")
+	}
+	sctx := innobridge.NewContextWithUser(ctx, users[0])
+	events, _, err := svc.FindEvents(sctx, innobridge.EventFilter{Limit: 1})
+	if err != nil || len(events) == 0 {
+		return fmt.Errorf("demo.Docking: the demo event: %v (%d found)", err, len(events))
+	}
+	l, err := m.CreateDockingList(sctx, service.DockingRequest{EventID: events[0].ID, TopN: 3})
+	if err != nil {
+		return fmt.Errorf("demo.Docking: event %q: %w", events[0].Name, err)
+	}
+	// The best pair of each demand moves on, each to a different stage.
+	steps := []innobridge.MatchUpdate{
+		{Status: ptr(innobridge.MatchNegotiating), Note: ptr("双方已互访，正在商谈许可费用。")},
+		{Status: ptr(innobridge.MatchSigned), Note: ptr("已签订技术许可合同，待登记。")},
+		{Status: ptr(innobridge.MatchContacted)},
+	}
+	declined := false
+	for _, it := range l.Items {
+		var upd innobridge.MatchUpdate
+		switch {
+		case it.Rank == 1 && len(steps) > 0:
+			upd, steps = steps[0], steps[1:]
+		case it.Rank == 2 && !declined:
+			upd, declined = innobridge.MatchUpdate{Status: ptr(innobridge.MatchDeclined),
+				Reason: ptr(innobridge.DeclinePrice), Note: ptr("报价超出企业预算。")}, true
+		default:
+			continue
+		}
+		if _, err := m.TrackMatch(sctx, it.DemandExt, it.AchievementExt, upd); err != nil {
+			return fmt.Errorf("demo.Docking: pair %s×%s: %w", it.DemandExt, it.AchievementExt, err)
+		}
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
