@@ -214,7 +214,7 @@ func (s *Server) dockingListsPage(r *http.Request, f dockingForm) (*dockingLists
 		return nil, err
 	}
 	p := &dockingListsPage{Lists: lists, Total: total, Counts: counts, F: f, Regions: s.regions()}
-	p.Nav = "staff"
+	p.Nav = "docking"
 	return p, nil
 }
 
@@ -348,7 +348,7 @@ func (s *Server) handleDocking(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p := &dockingPage{L: l, Groups: groupItems(l.Items)}
-	p.Nav = "staff"
+	p.Nav = "docking"
 	s.render(w, r, http.StatusOK, "docking", p)
 	return nil
 }
