@@ -50,8 +50,14 @@ var Modes = []Mode{ModeTransfer, ModeLicense, ModeEquity, ModeCoDevelop, ModeSer
 
 var modeNames = map[Mode]string{ModeTransfer: "转让", ModeLicense: "许可", ModeEquity: "作价入股", ModeCoDevelop: "合作开发", ModeService: "技术服务"}
 
+var modeNamesEn = map[Mode]string{ModeTransfer: "assignment", ModeLicense: "licence", ModeEquity: "equity contribution",
+	ModeCoDevelop: "joint development", ModeService: "technical service"}
+
 // Name returns the Chinese name of m.
 func (m Mode) Name() string { return modeNames[m] }
+
+// NameEn returns the English name of m, in lower case.
+func (m Mode) NameEn() string { return modeNamesEn[m] }
 
 // ParseMode accepts a mode's code or its Chinese name.
 func ParseMode(s string) (Mode, bool) {

@@ -131,6 +131,13 @@ func funcs(lang string, cat map[string]map[string]string, st *staticFiles) templ
 		"T":      t,
 		"static": st.url,
 		"msg":    func(s string) string { return localMsg(lang, s) },
+		// pick shows en in English when there is one, else zh.
+		"pick": func(zh, en string) string {
+			if lang == "en" && en != "" {
+				return en
+			}
+			return zh
+		},
 		"fieldName": func(code string) string {
 			f, ok := innobridge.TechFieldByCode(code)
 			if !ok {

@@ -49,7 +49,8 @@ func samplePages() map[string]page {
 		"demands": &listPage[*innobridge.Demand]{Base: base, Items: []*innobridge.Demand{dem}, Total: 1, F: lp, Pager: pg, Regions: regions},
 		"achievement": &achievementPage{Base: base, A: ach, CanEdit: true, Recs: &recsView{Achievement: "ach-1", Track: true, Items: []*service.Recommendation{
 			{Demand: dem, Score: 1.2, Why: match.Why{Matched: []string{"煤气"}, Related: []string{"高炉"}, Anchor: "dem-1",
-				Fit: []match.Fit{{Criterion: "trl", OK: true, Detail: "TRL 6 ≥ 5"}, {Criterion: "price", OK: false, Detail: "超出预算"}}},
+				Fit: []match.Fit{{Criterion: "trl", OK: true, Detail: "成熟度TRL 6 ≥ 需求最低 5", DetailEn: "TRL 6, at least 5 asked"},
+					{Criterion: "price", OK: false, Detail: "超出预算"}}},
 				Tracked: &innobridge.Match{Status: innobridge.MatchDeclined, Reason: innobridge.DeclinePrice}}}}},
 		"demand": &demandPage{Base: base, D: dem, CanEdit: true, Recs: &recsView{Demand: "dem-1", Track: true, Items: []*service.Recommendation{
 			{Achievement: ach, Score: 0.8, Why: match.Why{Matched: []string{"余热"}}}}}},
@@ -144,6 +145,15 @@ func TestTemplates(t *testing.T) {
 				}
 				if strings.Contains(out, "<script>") || strings.Contains(out, " style=") || strings.Contains(out, " onclick=") {
 					t.Error("inline script or style: the CSP forbids it")
+				}
+				// A match's criteria read in the page's language (the
+				// Chinese when there is no English).
+				if name == "achievement" {
+					for _, want := range map[string][]string{"zh": {"成熟度TRL 6 ≥ 需求最低 5", "超出预算"}, "en": {"TRL 6, at least 5 asked", "超出预算"}}[lang] {
+						if !strings.Contains(out, want) {
+							t.Errorf("criterion %q not shown", want)
+						}
+					}
 				}
 			})
 		}

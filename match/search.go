@@ -43,7 +43,8 @@ type Why struct {
 type Fit struct {
 	Criterion string `json:"criterion"` // field, trl, mode, price, region
 	OK        bool   `json:"ok"`
-	Detail    string `json:"detail"`
+	Detail    string `json:"detail"`              // in Chinese
+	DetailEn  string `json:"detail_en,omitempty"` // the same in English
 }
 
 // Parts are the components of a score.
