@@ -297,16 +297,25 @@ func (s *Server) handleEventListingsAdd(w http.ResponseWriter, r *http.Request) 
 	}
 	achs, dems := r.PostFormValue("achievements"), r.PostFormValue("demands")
 	if _, err := s.svc.AddEventListings(r.Context(), id, splitList(achs), splitList(dems)); err != nil {
-		return s.formError(w, r, err, func() (page, string, error) {
-			p, perr := s.eventPage(r, id)
-			if p != nil {
-				p.AddAchievements, p.AddDemands, p.Errs, p.Err = achs, dems, fieldsOf(err), formMessage(err)
-			}
-			return p, "event", perr
-		})
+		return s.eventFormError(w, r, id, err, func(p *eventPage) { p.AddAchievements, p.AddDemands = achs, dems })
 	}
 	http.Redirect(w, r, fmt.Sprintf("/events/%d?done=saved#listings", id), http.StatusSeeOther)
 	return nil
+}
+
+// eventFormError shows the event page again with err on it (as
+// formError does), after keep puts back what was typed.
+func (s *Server) eventFormError(w http.ResponseWriter, r *http.Request, id int64, err error, keep func(*eventPage)) error {
+	return s.formError(w, r, err, func() (page, string, error) {
+		p, perr := s.eventPage(r, id)
+		if p != nil {
+			p.Errs, p.Err = fieldsOf(err), formMessage(err)
+			if keep != nil {
+				keep(p)
+			}
+		}
+		return p, "event", perr
+	})
 }
 
 // handleEventListingRemove serves POST /events/{id}/listings/remove (form:
@@ -353,13 +362,7 @@ func (s *Server) handleEventDocking(w http.ResponseWriter, r *http.Request) erro
 	}
 	l, err := s.matching.CreateDockingList(r.Context(), service.DockingRequest{EventID: id, TopN: topN})
 	if err != nil {
-		return s.formError(w, r, err, func() (page, string, error) {
-			p, perr := s.eventPage(r, id)
-			if p != nil {
-				p.Errs, p.Err = fieldsOf(err), formMessage(err)
-			}
-			return p, "event", perr
-		})
+		return s.eventFormError(w, r, id, err, nil)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/docking/%d?done=created", l.ID), http.StatusSeeOther)
 	return nil
