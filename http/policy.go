@@ -1036,14 +1036,5 @@ func moneyText(yuan int64, lang string) string {
 	if lang != "en" {
 		return wanText(yuan)
 	}
-	s := strconv.FormatInt(yuan, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return "¥" + s
+	return innobridge.YuanEn(yuan)
 }

@@ -2,7 +2,6 @@ package match
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/innobridge/innobridge"
@@ -61,11 +60,11 @@ func structuredFit(dem, ach *item) ([]Fit, float64) {
 	}
 	if ach.price >= 0 && dem.budgetMax >= 0 {
 		if ach.price <= dem.budgetMax {
-			add("price", true, fmt.Sprintf("价格%s在预算%s以内", yuanText(ach.price), yuanText(dem.budgetMax)),
-				fmt.Sprintf("price %s within the budget of %s", yuanTextEn(ach.price), yuanTextEn(dem.budgetMax)))
+			add("price", true, fmt.Sprintf("价格%s在预算%s以内", innobridge.Wan(float64(ach.price)), innobridge.Wan(float64(dem.budgetMax))),
+				fmt.Sprintf("price %s within the budget of %s", innobridge.YuanEn(ach.price), innobridge.YuanEn(dem.budgetMax)))
 		} else {
-			add("price", false, fmt.Sprintf("价格%s超出预算%s", yuanText(ach.price), yuanText(dem.budgetMax)),
-				fmt.Sprintf("price %s over the budget of %s", yuanTextEn(ach.price), yuanTextEn(dem.budgetMax)))
+			add("price", false, fmt.Sprintf("价格%s超出预算%s", innobridge.Wan(float64(ach.price)), innobridge.Wan(float64(dem.budgetMax))),
+				fmt.Sprintf("price %s over the budget of %s", innobridge.YuanEn(ach.price), innobridge.YuanEn(dem.budgetMax)))
 		}
 	}
 	if len(dem.region) >= 4 && len(ach.region) >= 4 && dem.region[:4] == ach.region[:4] {
@@ -76,26 +75,6 @@ func structuredFit(dem, ach *item) ([]Fit, float64) {
 		fits += 0.5
 	}
 	return out, (fits - 1.5*conflicts) / 4
-}
-
-// yuanText shows an amount of yuan as staff write it: "25万元",
-// "1.5万元", "8000元".
-func yuanText(yuan int64) string {
-	if yuan < 10000 {
-		return fmt.Sprintf("%d元", yuan)
-	}
-	s := strconv.FormatFloat(float64(yuan)/1e4, 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return s + "万元"
-}
-
-// yuanTextEn shows an amount of yuan in English: "¥250,000".
-func yuanTextEn(yuan int64) string {
-	s := strconv.FormatInt(yuan, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return "¥" + s
 }
 
 // regionText names a GB/T 2260 region code ("江苏省苏州市"), or shows the

@@ -2,8 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/innobridge/innobridge"
@@ -69,7 +67,7 @@ func value(unit string, v float64) Text {
 }
 
 // money is an amount of yuan in both languages.
-func money(v int64) Text { return Text{En: yuan(v), Zh: wan(float64(v))} }
+func money(v int64) Text { return Text{En: yuan(v), Zh: innobridge.Wan(float64(v))} }
 
 // formatValueZh shows v in its unit in Chinese: "2.1%", "180 万元", "是", "省级".
 func formatValueZh(unit string, v float64) string {
@@ -77,7 +75,7 @@ func formatValueZh(unit string, v float64) string {
 	case UnitRatio:
 		return pct(v)
 	case UnitYuan:
-		return wan(v)
+		return innobridge.Wan(v)
 	case UnitBool:
 		if v != 0 {
 			return "是"
@@ -93,15 +91,6 @@ func formatValueZh(unit string, v float64) string {
 		return fmtNum(v) + " 分"
 	}
 	return fmtNum(v)
-}
-
-// wan shows money in 万元 from 1 万 up ("180 万元", "1.25 万元") and in 元
-// below ("900 元").
-func wan(v float64) string {
-	if math.Abs(v) >= 1e4 {
-		return trimZeros(strconv.FormatFloat(v/1e4, 'f', 2, 64)) + " 万元"
-	}
-	return strconv.FormatFloat(math.Round(v), 'f', -1, 64) + " 元"
 }
 
 // levelNameZh is the Chinese name of a level rank (innobridge.LevelRank).
@@ -127,7 +116,7 @@ func levelNameZh(v float64) string {
 func fyZh(y int) string { return fmt.Sprintf("%d 年度", y) }
 
 // wanI is wan for a whole number of yuan.
-func wanI(v int64) string { return wan(float64(v)) }
+func wanI(v int64) string { return innobridge.Wan(float64(v)) }
 
 // needMore is a hint about an amount of money still needed, in both
 // languages; en and zh each take the amount as their one %s.
