@@ -761,13 +761,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	for i, d := range ids {
 		res[i].ID = s.docs[d].ext
 	}
-	qBits := bitMap(bitKey[:nbits])
-	for _, key := range unread { // too common to be read: see spans
-		if isBigram(key) {
-			qBits[key] = commonPair
-		}
-	}
-	qText := newSpanText(itemRunes(q), qBits)
+	qText := newSpanText(itemRunes(q), bitMap(bitKey[:nbits], unread)) // unread: too common, see spans
 	var aText *spanText
 	// The matched terms depend only on which query terms a result
 	// contains, which many results share: each set is worked out once.
@@ -814,11 +808,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		if d != best && nExp > 0 {
 			w.Anchor = s.docs[best].ext
 			if aText == nil {
-				aBits := bitMap(anchorKeys[:nExp])
-				for _, key := range acc.common { // not lent: see spans
-					aBits[key] = commonPair
-				}
-				aText = newSpanText(itemRunes(&s.docs[best]), aBits)
+				aText = newSpanText(itemRunes(&s.docs[best]), bitMap(anchorKeys[:nExp], acc.common)) // not lent: see spans
 			}
 			w.Related = ix.related(aText, acc.e[d].emask, matched)
 		}
@@ -914,7 +904,7 @@ func (ix *Index) expansion(s *side, acc *accumulator, d uint32, n, maxDF int) []
 			continue
 		}
 		df := s.df(ts[i])
-		if df > maxDF && isBigram(e.key) {
+		if df > maxDF {
 			common = append(common, e.key)
 		}
 		if df < 2 || df > maxDF {
@@ -1016,10 +1006,17 @@ func itemRunes(it *item) []rune {
 	return []rune(zh.Fold(strings.Join(parts, "\n")))
 }
 
-func bitMap(keys []uint64) map[uint64]int {
-	m := make(map[uint64]int, len(keys))
+// bitMap gives each of keys its index as its bit, and the bigrams of
+// common the mark commonPair (too common to be read or lent: see spans).
+func bitMap(keys, common []uint64) map[uint64]int {
+	m := make(map[uint64]int, len(keys)+len(common))
 	for b, k := range keys {
 		m[k] = b
+	}
+	for _, k := range common {
+		if isBigram(k) {
+			m[k] = commonPair
+		}
 	}
 	return m
 }
