@@ -73,6 +73,13 @@ type eventForm struct {
 	Name, Kind, StartsAt, Venue, Field, Region, Description string
 }
 
+// readEventForm reads the posted event form.
+func readEventForm(r *http.Request) eventForm {
+	g := r.PostFormValue
+	return eventForm{Name: g("name"), Kind: g("kind"), StartsAt: g("starts_at"), Venue: g("venue"), Field: g("field"),
+		Region: g("region"), Description: g("description")}
+}
+
 func eventFormFrom(e *innobridge.Event) eventForm {
 	return eventForm{Name: e.Name, Kind: string(e.Kind), StartsAt: e.StartsAt.Local().Format(startsLayout), Venue: e.Venue,
 		Field: e.Field, Region: e.Region, Description: e.Description}
@@ -160,9 +167,7 @@ func (s *Server) handleEventCreate(w http.ResponseWriter, r *http.Request) error
 		writeJSON(w, http.StatusCreated, e)
 		return nil
 	}
-	g := r.PostFormValue
-	f := eventForm{Name: g("name"), Kind: g("kind"), StartsAt: g("starts_at"), Venue: g("venue"), Field: g("field"),
-		Region: g("region"), Description: g("description")}
+	f := readEventForm(r)
 	e, err := f.event()
 	if err == nil {
 		err = s.svc.CreateEvent(r.Context(), e)
@@ -253,9 +258,7 @@ func (s *Server) handleEventUpdate(w http.ResponseWriter, r *http.Request) error
 		writeJSON(w, http.StatusOK, e)
 		return nil
 	}
-	g := r.PostFormValue
-	f := eventForm{Name: g("name"), Kind: g("kind"), StartsAt: g("starts_at"), Venue: g("venue"), Field: g("field"),
-		Region: g("region"), Description: g("description")}
+	f := readEventForm(r)
 	e, err := f.event()
 	if err == nil {
 		_, err = s.svc.UpdateEvent(r.Context(), id, innobridge.EventUpdate{Name: &e.Name, Kind: &e.Kind, StartsAt: &e.StartsAt,
