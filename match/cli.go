@@ -50,15 +50,6 @@ func RunCLI(ctx context.Context, o CLIOptions, stdout, stderr io.Writer) (err er
 		o.Top = 10
 	}
 	start := time.Now()
-	var as []*innobridge.Achievement
-	if o.DB != "" {
-		as, err = o.LoadCorpus(ctx)
-	} else {
-		as, err = readFile(o.Corpus, ReadAchievements)
-	}
-	if err != nil {
-		return err
-	}
 	ds, err := readFile(o.Queries, ReadDemands)
 	if err != nil {
 		return err
@@ -70,10 +61,24 @@ func RunCLI(ctx context.Context, o CLIOptions, stdout, stderr io.Writer) (err er
 	}) {
 		ix.seg.Preload() // a problem statement is segmented: load the dictionary while indexing
 	}
-	if err := ix.AddAchievements(ctx, as); err != nil {
+	n := 0
+	add := func(as []*innobridge.Achievement) error {
+		n += len(as)
+		return ix.AddAchievements(ctx, as)
+	}
+	if o.DB != "" {
+		as, err := o.LoadCorpus(ctx)
+		if err != nil {
+			return err
+		}
+		err = add(as)
+	} else {
+		err = streamFile(o.Corpus, add)
+	}
+	if err != nil {
 		return err
 	}
-	log.Info("indexed", "achievements", len(as), "queries", len(ds), "elapsed", time.Since(start).Round(time.Millisecond))
+	log.Info("indexed", "achievements", n, "queries", len(ds), "elapsed", time.Since(start).Round(time.Millisecond))
 	w := bufio.NewWriterSize(stdout, 1<<16)
 	type line struct {
 		QueryID string   `json:"query_id"`
@@ -149,6 +154,26 @@ func SearchAll(ctx context.Context, ix *Index, ds []*innobridge.Demand, k, worke
 	}
 	return nil
 }
+
+// streamFile indexes a file of achievements a batch at a time (see
+// StreamAchievements): the index keeps only what it needs of each, so a
+// corpus of a million is never held decoded whole beside it.
+func streamFile(name string, add func([]*innobridge.Achievement) error) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := StreamAchievements(f, cliBatch, add); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// cliBatch is the achievements decoded at a time by match --corpus: a
+// multiple of the index's analysis chunk, so that the build is the same
+// sequence of chunks as one call with them all.
+const cliBatch = 32 * addChunk
 
 func readFile[T any](name string, read func(io.Reader) ([]T, error)) ([]T, error) {
 	f, err := os.Open(name)

@@ -358,8 +358,11 @@ type analysed struct {
 }
 
 // add analyses items in parallel outside the lock, then merges them in.
+// addChunk is the listings analysed at a time by one worker in a build.
+const addChunk = 2048
+
 func (ix *Index) add(ctx context.Context, s *side, items []item, gone []string) error {
-	const chunk = 2048
+	const chunk = addChunk
 	workers := ix.opts.Workers
 	type job struct {
 		lo, hi int

@@ -13,6 +13,20 @@ import (
 // object per line; blank lines are skipped.
 func ReadAchievements(r io.Reader) ([]*innobridge.Achievement, error) {
 	var out []*innobridge.Achievement
+	err := StreamAchievements(r, 0, func(as []*innobridge.Achievement) error {
+		out = as
+		return nil
+	})
+	return out, err
+}
+
+// StreamAchievements decodes achievements as ReadAchievements does and
+// hands them to f in batches of at most batch (all at once if batch ≤ 0),
+// in file order, so that a caller indexing a large file need not hold it
+// all decoded. A batch is f's to keep. Decoding stops at the first bad
+// line or error of f.
+func StreamAchievements(r io.Reader, batch int, f func([]*innobridge.Achievement) error) error {
+	var out []*innobridge.Achievement
 	err := readLines(r, func(line int, b []byte) error {
 		a := new(innobridge.Achievement)
 		if err := json.Unmarshal(b, a); err != nil {
@@ -22,9 +36,20 @@ func ReadAchievements(r io.Reader) ([]*innobridge.Achievement, error) {
 			return fmt.Errorf("line %d: id is required", line)
 		}
 		out = append(out, a)
+		if len(out) == batch {
+			err := f(out)
+			out = make([]*innobridge.Achievement, 0, batch)
+			return err
+		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return err
+	}
+	if len(out) > 0 || batch <= 0 {
+		return f(out)
+	}
+	return nil
 }
 
 // ReadDemands decodes demands, one JSON object per line.
