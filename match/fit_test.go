@@ -1,6 +1,7 @@
 package match
 
 import (
+	"context"
 	"math"
 	"slices"
 	"testing"
@@ -46,5 +47,56 @@ func TestStructuredFit(t *testing.T) {
 				t.Errorf("structuredFit = %v, %v; want %v, %v", got, score, tc.want, tc.score)
 			}
 		})
+	}
+}
+
+// TestShare: Why.Share is the part of the query's weight a listing
+// contains, counting query terms no listing has, so that a listing sharing
+// one word with a query about something else shares little however high
+// it ranks.
+func TestShare(t *testing.T) {
+	ix := New(Options{NoSegment: true})
+	as := []*innobridge.Achievement{
+		achievement("ladle", "钢包耐火材料长寿化", "镁碳砖钢包使用寿命提高。"),
+		achievement("pla", "聚乳酸可降解复合材料", "通过反应增容技术提高断裂伸长率。"),
+		achievement("f1", "城市交通信号控制", "基于强化学习的配时优化。"),
+		achievement("f2", "土壤重金属检测方法", "采用光谱法快速检测。"),
+	}
+	if err := ix.AddAchievements(context.Background(), as); err != nil {
+		t.Fatal(err)
+	}
+	share := func(d *innobridge.Demand) map[string]float64 {
+		rs, err := ix.Search(context.Background(), d, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, r := range rs {
+			out[r.ID] = r.Why.Share
+			if r.Why.Share < 0 || r.Why.Share > 1 {
+				t.Errorf("%s: share %v out of [0, 1]", r.ID, r.Why.Share)
+			}
+		}
+		return out
+	}
+	d := &innobridge.Demand{}
+	d.ExternalID, d.Title = "d", "钢包耐火材料长寿化"
+	if s := share(d)["ladle"]; s < 0.99 {
+		t.Errorf("a listing with every query term shares %v, want 1", s)
+	}
+	// The same subject with words no listing has: the best match shares
+	// part of it.
+	d.Description = "希望通过镁碳砖配方与砌筑工艺优化提高炉龄。"
+	s := share(d)
+	if s["ladle"] < 0.15 || s["ladle"] > 0.9 {
+		t.Errorf("ladle shares %v, want part", s["ladle"])
+	}
+	// A query about something no listing states: the one sharing 通过
+	// ranks, and shares little.
+	q := &innobridge.Demand{}
+	q.ExternalID, q.Title, q.Description = "q", "抗体药物细胞株构建", "希望通过高通量筛选获得高表达细胞株。"
+	s = share(q)
+	if v, ok := s["pla"]; !ok || v >= 0.05 {
+		t.Errorf("pla: share %v (found %v), want below 0.05", v, ok)
 	}
 }

@@ -217,8 +217,10 @@ func TestLiveDocumentFrequencies(t *testing.T) {
 					d.Title = "量子通信"
 				}
 				q := demandItem(d)
-				if eq, fq := edited.queryTerms(e, &q), fresh.queryTerms(f, &q); len(eq) != len(fq) {
-					t.Fatalf("query %q: %d terms, want %d", d.Title, len(eq), len(fq))
+				eq, ea := edited.queryTerms(e, &q)
+				fq, fa := fresh.queryTerms(f, &q)
+				if len(eq) != len(fq) || ea != fa {
+					t.Fatalf("query %q: %d terms and %v absent, want %d and %v", d.Title, len(eq), ea, len(fq), fa)
 				} else {
 					for j := range eq {
 						if eq[j].key != fq[j].key || eq[j].idf != fq[j].idf || eq[j].w != fq[j].w {

@@ -37,6 +37,13 @@ type Why struct {
 	Fit []Fit `json:"fit,omitempty"`
 	// Parts are the score's components; they sum to the score.
 	Parts Parts `json:"parts"`
+	// Share is the part of the query's term weight (idf) the listing
+	// contains, from 0 to 1, counting the query's terms no listing has:
+	// how much of the query it answers, where the parts only compare it
+	// with the best match. A listing that shares one word with a query
+	// naming things no listing has scores well in the parts (it may be
+	// the best there is) and low here.
+	Share float64 `json:"share"`
 }
 
 // Fit is one structured criterion.
@@ -204,8 +211,10 @@ func (ix *Index) kindWeight(k uint64) float64 {
 	return ix.p.Word
 }
 
-// queryTerms turns text into weighted query terms.
-func (ix *Index) queryTerms(s *side, q *item) []qterm {
+// queryTerms turns text into weighted query terms, those of the index's
+// vocabulary; absent is the weight the others would have (no listing has
+// them).
+func (ix *Index) queryTerms(s *side, q *item) (_ []qterm, absent float32) {
 	sc := &scanner{}
 	// The distinct terms in order of first occurrence, with counts; found
 	// by a linear scan while few (a query is short), by a map beyond.
@@ -270,6 +279,8 @@ func (ix *Index) queryTerms(s *side, q *item) []qterm {
 		if t, ok := s.terms[e.key]; ok {
 			out = append(out, qterm{t: t, key: e.key, bit: -1, pred: e.pred})
 			count = append(count, e.n)
+		} else {
+			absent += idf(n, 0) * float32(ix.kindWeight(e.key)*(1+math.Log(float64(e.n))))
 		}
 	}
 	df := make([]int, len(out))
@@ -281,7 +292,7 @@ func (ix *Index) queryTerms(s *side, q *item) []qterm {
 		qt.idf = idf(n, df[i])
 		qt.w = qt.idf * float32(ix.kindWeight(qt.key)*(1+math.Log(float64(count[i]))))
 	}
-	return out
+	return out, absent
 }
 
 // phrases returns the query's candidate phrases: its keywords (weighted
@@ -362,7 +373,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		p.Related = p.RelatedKW
 	}
 	N := s.nAlive
-	qts := ix.queryTerms(s, q)
+	qts, absent := ix.queryTerms(s, q)
 	// Phrases and their constituent grams, which get mask bits first.
 	bitOf := map[uint64]int8{}
 	var bitKey [64]uint64
@@ -466,14 +477,23 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	order := make([]int, 0, len(qts))
 	var late []int
 	var unread []uint64
+	// Why.Share: the weight of each read term with a bit, over theirs and
+	// the absent terms' (too common terms, unread, count in neither).
+	var bitW [64]float32
+	shareOf := absent
 	for i, qt := range qts {
 		switch {
 		case common < len(qts) && s.df(qt.t) > maxDF && (qt.bit < 0 || phraseBits&(1<<qt.bit) == 0):
 			unread = append(unread, qt.key) // skipped
+			continue
 		case common < len(qts) && onlyTouched(qt):
 			late = append(late, i)
 		default:
 			order = append(order, i)
+		}
+		if qt.bit >= 0 {
+			bitW[qt.bit] = qt.w
+			shareOf += qt.w
 		}
 	}
 	nFull := len(order)
@@ -796,6 +816,13 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			Structured: p.Structured * fscore,
 		}
 		m := acc.e[d].mask
+		if shareOf > 0 {
+			var sum float32
+			for b := m; b != 0; b &= b - 1 {
+				sum += bitW[bits.TrailingZeros64(b)]
+			}
+			w.Share = round4(float64(sum / shareOf))
+		}
 		matched, ok := matchedBy[m]
 		if !ok {
 			if phsByLength == nil {
