@@ -21,6 +21,9 @@ const recommendCount = 8
 // recsView is the recommendations section of a detail page.
 type recsView struct {
 	Items []*service.Recommendation
+	// Weak are the recommendations with little evidence (Recommendation.Weak),
+	// shown apart after Items.
+	Weak []*service.Recommendation
 	// Track says the reader may record the docking status of the pairs
 	// (staff, or a member of the listing's organisation).
 	Track bool
@@ -48,6 +51,15 @@ func (s *Server) recommendations(r *http.Request, d *innobridge.Demand, a *innob
 		v.Items, err = s.matching.ForAchievement(ctx, a, recommendCount)
 	}
 	v.Track = u.IsStaff() || (u != nil && u.OrgID != 0 && u.OrgID == owner)
+	all := v.Items
+	v.Items = nil
+	for _, rec := range all {
+		if rec.Weak {
+			v.Weak = append(v.Weak, rec)
+		} else {
+			v.Items = append(v.Items, rec)
+		}
+	}
 	if err != nil {
 		s.logger.ErrorContext(ctx, "recommendations failed", slog.String("demand", v.Demand), slog.String("achievement", v.Achievement), slog.Any("err", err))
 		v.Err = "error"

@@ -132,6 +132,7 @@ func funcs(lang string, cat map[string]map[string]string, st *staticFiles) templ
 		"static": st.url,
 		"msg":    func(s string) string { return localMsg(lang, s) },
 		// pick shows en in English when there is one, else zh.
+		"mul100": func(x float64) float64 { return 100 * x },
 		"pick": func(zh, en string) string {
 			if lang == "en" && en != "" {
 				return en

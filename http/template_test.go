@@ -53,7 +53,8 @@ func samplePages() map[string]page {
 					{Criterion: "price", OK: false, Detail: "超出预算"}}},
 				Tracked: &innobridge.Match{Status: innobridge.MatchDeclined, Reason: innobridge.DeclinePrice}}}}},
 		"demand": &demandPage{Base: base, D: dem, CanEdit: true, Recs: &recsView{Demand: "dem-1", Track: true, Items: []*service.Recommendation{
-			{Achievement: ach, Score: 0.8, Why: match.Why{Matched: []string{"余热"}}}}}},
+			{Achievement: ach, Score: 0.8, Why: match.Why{Matched: []string{"余热"}, Share: 0.19}}},
+			Weak: []*service.Recommendation{{Achievement: ach, Score: 0.3, Why: match.Why{Matched: []string{"通过"}, Share: 0.03}, Weak: true}}}},
 		"docking_lists": &dockingListsPage{Base: base, Lists: []*innobridge.DockingList{{ID: 1, Name: "三月对接会", Field: "6", Region: "320500", TopN: 5, CreatedAt: now, Pairs: 9}},
 			Total: 1, Counts: &innobridge.MatchCounts{ByStatus: map[innobridge.MatchStatus]int{innobridge.MatchDeclined: 2},
 				ByReason: map[innobridge.DeclineReason]int{innobridge.DeclinePrice: 2}}, F: dockingForm{Name: "x", Field: "6", Region: "320500", TopN: "5"},
@@ -153,6 +154,14 @@ func TestTemplates(t *testing.T) {
 						if !strings.Contains(out, want) {
 							t.Errorf("criterion %q not shown", want)
 						}
+					}
+				}
+				// A demand's strong recommendations list first; the weak
+				// ones come apart, marked, with their coverage.
+				if name == "demand" {
+					strong, weak := strings.Index(out, "余热"), strings.Index(out, `id="recs-weak"`)
+					if strong < 0 || weak < strong || !strings.Contains(out[weak:], "通过") || !strings.Contains(out[:weak], "19%") || !strings.Contains(out[weak:], "3%") {
+						t.Errorf("weak recommendations not shown apart after the strong ones")
 					}
 				}
 			})

@@ -197,6 +197,7 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 		l.EventName = ev.Name
 	}
 	var newPairs []*innobridge.Match
+	nWeak := 0
 	for _, d := range demands {
 		declined, tracked, err := s.pairs(ctx, innobridge.MatchFilter{DemandIDs: []int64{d.ID}})
 		if err != nil {
@@ -227,9 +228,14 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 		}
 		text := teaserText(d)
 		rank := 0
+		ranked := res
 		for _, res := range res {
 			a := byExt[res.ID]
 			if a == nil || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) || !s.indexable(&a.Listing) {
+				continue
+			}
+			if weak(res, ranked) { // a chance overlap is no work for staff
+				nWeak++
 				continue
 			}
 			rank++
@@ -255,7 +261,7 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 	}
 	return l, s.svc.audit(ctx, "create", "docking_list", fmt.Sprint(l.ID),
 		map[string]any{"name": l.Name, "field": l.Field, "region": l.Region, "event_id": l.EventID, "top_n": l.TopN, "demands": len(demands),
-			"pairs": len(l.Items), "new_pairs": len(newPairs)})
+			"pairs": len(l.Items), "new_pairs": len(newPairs), "weak_left_out": nWeak})
 }
 
 // WhyLine renders an explanation as one line for lists and exports,

@@ -574,3 +574,52 @@ func TestMatchingBuildMissesNoListing(t *testing.T) {
 		t.Errorf("index holds %d achievements, the store %d published and active", got, want)
 	}
 }
+
+// TestWeakRecommendations: a demand no achievement answers gets the one
+// sharing a common word marked weak, and a docking list leaves it out,
+// while a demand with a real answer keeps it strong and listed.
+func TestWeakRecommendations(t *testing.T) {
+	f, m, arsenic := newMatching(t)
+	f.mustAchievement(t, f.otherMember, &innobridge.Achievement{Listing: innobridge.Listing{
+		ExternalID: "ach-pla", Title: "聚乳酸可降解复合材料", Description: "通过反应增容技术提高断裂伸长率。", Field: "4"}, TRL: 6})
+	f.mustDemand(t, f.entMember, &innobridge.Demand{Listing: innobridge.Listing{
+		ExternalID: "dem-ladle", Title: "钢包耐火材料长寿化", Description: "希望通过镁碳砖配方与砌筑工艺优化提高钢包炉龄。", Field: "4"}})
+	recs, err := m.AchievementsForDemand(as(f.staff), "dem-ladle", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pla *service.Recommendation
+	for _, r := range recs {
+		if r.Achievement.ExternalID == "ach-pla" {
+			pla = r
+		}
+		if !r.Weak {
+			t.Errorf("%s recommended for the ladle as strong: share %v, matched %v", r.Achievement.ExternalID, r.Why.Share, r.Why.Matched)
+		}
+	}
+	if pla == nil || pla.Why.Share >= service.MinShare {
+		t.Fatalf("the achievement sharing 通过 should be shown, weak: %+v", pla)
+	}
+	// The arsenic achievement answers the teaser demand.
+	recs, err = m.AchievementsForDemand(as(f.staff), "dem-teaser", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) == 0 || recs[0].Achievement.ExternalID != arsenic.ExternalID || recs[0].Weak {
+		t.Fatalf("arsenic should lead, strong: %v", recIDs(recs))
+	}
+	l, err := m.CreateDockingList(as(f.staff), service.DockingRequest{Name: "全部需求", TopN: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var teaser bool
+	for _, it := range l.Items {
+		if it.DemandExt == "dem-ladle" {
+			t.Errorf("docking list pairs the ladle demand with %s, a weak match", it.AchievementExt)
+		}
+		teaser = teaser || it.DemandExt == "dem-teaser" && it.AchievementExt == arsenic.ExternalID
+	}
+	if !teaser {
+		t.Errorf("docking list lacks the arsenic pair: %+v", l.Items)
+	}
+}
