@@ -408,11 +408,11 @@ func (l *loader) events(ctx context.Context) error {
 		return fmt.Errorf("event %q: %w", e.Name, err)
 	}
 	field := roadshowField
-	achs, _, err := l.svc.FindAchievements(sctx, innobridge.ListingFilter{Field: &field, Sort: "title", Limit: 4})
+	achs, _, err := l.svc.FindAchievements(sctx, innobridge.ListingFilter{Field: &field, Sort: "title", Limit: 8})
 	if err != nil {
 		return err
 	}
-	dems, _, err := l.svc.FindDemands(sctx, innobridge.ListingFilter{Field: &field, Sort: "title", Limit: 3})
+	dems, _, err := l.svc.FindDemands(sctx, innobridge.ListingFilter{Field: &field, Sort: "title", Limit: 4})
 	if err != nil {
 		return err
 	}

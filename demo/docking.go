@@ -1,8 +1,10 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/service"
@@ -32,24 +34,22 @@ func Docking(ctx context.Context, svc *service.Service, m *service.Matching) err
 	if err != nil {
 		return fmt.Errorf("demo.Docking: event %q: %w", events[0].Name, err)
 	}
-	// The best pair of each demand moves on, each to a different stage.
+	// The pairs move on, each to a different stage: the best pair of each
+	// demand first, then the others (a demand whose matches are all weak
+	// has none on the list).
 	steps := []innobridge.MatchUpdate{
 		{Status: ptr(innobridge.MatchNegotiating), Note: ptr("双方已互访，正在商谈许可费用。")},
 		{Status: ptr(innobridge.MatchSigned), Note: ptr("已签订技术许可合同，待登记。")},
 		{Status: ptr(innobridge.MatchContacted)},
+		{Status: ptr(innobridge.MatchDeclined), Reason: ptr(innobridge.DeclinePrice), Note: ptr("报价超出企业预算。")},
 	}
-	declined := false
-	for _, it := range l.Items {
-		var upd innobridge.MatchUpdate
-		switch {
-		case it.Rank == 1 && len(steps) > 0:
-			upd, steps = steps[0], steps[1:]
-		case it.Rank == 2 && !declined:
-			upd, declined = innobridge.MatchUpdate{Status: ptr(innobridge.MatchDeclined),
-				Reason: ptr(innobridge.DeclinePrice), Note: ptr("报价超出企业预算。")}, true
-		default:
-			continue
-		}
+	items := slices.Clone(l.Items)
+	slices.SortStableFunc(items, func(a, b *innobridge.DockingItem) int { return cmp.Compare(min(a.Rank, 2), min(b.Rank, 2)) })
+	if len(items) < len(steps) {
+		return fmt.Errorf("demo.Docking: event %q: %d pairs, want %d", events[0].Name, len(items), len(steps))
+	}
+	for i, upd := range steps {
+		it := items[i]
 		if _, err := m.TrackMatch(sctx, it.DemandExt, it.AchievementExt, upd); err != nil {
 			return fmt.Errorf("demo.Docking: pair %s×%s: %w", it.DemandExt, it.AchievementExt, err)
 		}
