@@ -28,6 +28,19 @@ func (k EventKind) Name() string { return eventKindNames[k] }
 // Valid reports whether k is a known kind.
 func (k EventKind) Valid() bool { _, ok := eventKindNames[k]; return ok }
 
+// EventStatus says whether an event is still to be held as planned.
+type EventStatus string
+
+// The event statuses. An event is not deleted: audit entries and docking
+// lists may point at it, so staff cancel it instead, for good.
+const (
+	EventScheduled EventStatus = "scheduled" // 正常: to be held (or held) as planned
+	EventCancelled EventStatus = "cancelled" // 已取消: called off, kept as a record
+)
+
+// Valid reports whether s is a known status.
+func (s EventStatus) Valid() bool { return s == EventScheduled || s == EventCancelled }
+
 // ListingKind says which side of the marketplace a listing is on.
 type ListingKind string
 
@@ -50,9 +63,14 @@ type Event struct {
 	Field       string    `json:"field,omitempty"`  // TechField code, or ""
 	Region      string    `json:"region,omitempty"` // GB/T 2260 code, or ""
 	Description string    `json:"description,omitempty"`
-	CreatedBy   int64     `json:"-"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	// Status is scheduled or cancelled; CancelReason and CancelledAt say
+	// why and when it was cancelled (CancelEvent sets all three).
+	Status       EventStatus `json:"status"`
+	CancelReason string      `json:"cancel_reason,omitempty"`
+	CancelledAt  *time.Time  `json:"cancelled_at,omitempty"`
+	CreatedBy    int64       `json:"-"`
+	CreatedAt    time.Time   `json:"created_at"`
+	UpdatedAt    time.Time   `json:"updated_at"`
 	// Listings are the event's achievements and demands in the order they
 	// were added (read only; FindEventByID fills it, FindEvents does not).
 	Listings []*EventListing `json:"-"`
@@ -67,6 +85,9 @@ type EventListing struct {
 	ExternalID string      `json:"id"`
 	Title      string      `json:"title"`
 }
+
+// Cancelled reports whether e has been cancelled.
+func (e *Event) Cancelled() bool { return e.Status == EventCancelled }
 
 // IDs returns the listing ids of e's listings of kind k.
 func (e *Event) IDs(k ListingKind) []int64 {
@@ -103,6 +124,11 @@ func (e *Event) Validate() error {
 	v.fieldAndRegion(&e.Field, e.Region)
 	if utf8.RuneCountInString(e.Description) > 5000 {
 		v.Add("description", "too_long", "介绍不超过5000字 (at most 5000 characters)")
+	}
+	if e.Status == "" {
+		e.Status = EventScheduled
+	} else if !e.Status.Valid() {
+		v.Add("status", "unknown", "未知活动状态 %q (scheduled or cancelled)", e.Status)
 	}
 	return v.Err()
 }
@@ -156,6 +182,9 @@ type EventStore interface {
 	CreateEvent(ctx context.Context, e *Event) error
 	// UpdateEvent applies upd; ENOTFOUND if missing.
 	UpdateEvent(ctx context.Context, id int64, upd EventUpdate) (*Event, error)
+	// CancelEvent marks event id cancelled for reason, at the store's
+	// clock; ENOTFOUND if missing, ECONFLICT if it is cancelled already.
+	CancelEvent(ctx context.Context, id int64, reason string) (*Event, error)
 	// AddEventListings puts the achievements and demands with these ids on
 	// event id, all or none: ENOTFOUND if there is no such event,
 	// ECONFLICT if one is on it already, EINVALID if a listing does not

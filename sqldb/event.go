@@ -7,16 +7,17 @@ import (
 	"github.com/innobridge/innobridge"
 )
 
-const eventCols = "e.id, e.name, e.kind, e.starts_at, e.venue, e.field, e.region, e.description, e.created_by, e.created_at, e.updated_at"
+const eventCols = "e.id, e.name, e.kind, e.starts_at, e.venue, e.field, e.region, e.description, e.status, e.cancel_reason, " +
+	"e.cancelled_at, e.created_by, e.created_at, e.updated_at"
 
 func eventDest() (*innobridge.Event, []any) {
 	e := &innobridge.Event{}
 	return e, []any{&e.ID, &e.Name, &e.Kind, timeScan{&e.StartsAt}, &e.Venue, &e.Field, &e.Region, &e.Description,
-		&e.CreatedBy, timeScan{&e.CreatedAt}, timeScan{&e.UpdatedAt}}
+		&e.Status, &e.CancelReason, timePtrScan{&e.CancelledAt}, &e.CreatedBy, timeScan{&e.CreatedAt}, timeScan{&e.UpdatedAt}}
 }
 
 func eventFacts(e *innobridge.Event) map[string]any {
-	return map[string]any{"name": e.Name, "kind": e.Kind, "field": e.Field, "region": e.Region}
+	return map[string]any{"name": e.Name, "kind": e.Kind, "field": e.Field, "region": e.Region, "status": e.Status}
 }
 
 // FindEvents returns a page of events: with f.From the soonest first,
@@ -74,11 +75,15 @@ func (s *Store) CreateEvent(ctx context.Context, e *innobridge.Event) (err error
 	defer wrap(&err, "CreateEvent(%q)", e.Name)
 	now := s.Now()
 	e.CreatedAt, e.UpdatedAt = now, now
+	if e.Status == "" {
+		e.Status = innobridge.EventScheduled
+	}
 	return s.transact(ctx, func(tx dbq) error {
-		err := tx.queryRow(ctx, `INSERT INTO events (name, kind, starts_at, venue, field, region, description, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			e.Name, string(e.Kind), timeValue(e.StartsAt), e.Venue, e.Field, e.Region, e.Description, e.CreatedBy,
-			timeValue(now), timeValue(now)).Scan(&e.ID)
+		err := tx.queryRow(ctx, `INSERT INTO events (name, kind, starts_at, venue, field, region, description, status, cancel_reason,
+			cancelled_at, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			e.Name, string(e.Kind), timeValue(e.StartsAt), e.Venue, e.Field, e.Region, e.Description, string(e.Status), e.CancelReason,
+			timePtrValue(e.CancelledAt), e.CreatedBy, timeValue(now), timeValue(now)).Scan(&e.ID)
 		return s.conflict(err, e.Name, eventFacts(e))
 	})
 }
@@ -97,6 +102,33 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, upd innobridge.EventU
 		_, err = tx.exec(ctx, `UPDATE events SET name = ?, kind = ?, starts_at = ?, venue = ?, field = ?, region = ?,
 			description = ?, updated_at = ? WHERE id = ?`, e.Name, string(e.Kind), timeValue(e.StartsAt), e.Venue, e.Field,
 			e.Region, e.Description, timeValue(e.UpdatedAt), id)
+		if err != nil {
+			return s.conflict(err, fmt.Sprintf("event %d", id), eventFacts(e))
+		}
+		out = e
+		return nil
+	})
+	return out, err
+}
+
+// CancelEvent marks event id cancelled for reason; ENOTFOUND if missing,
+// ECONFLICT if it is cancelled already.
+func (s *Store) CancelEvent(ctx context.Context, id int64, reason string) (_ *innobridge.Event, err error) {
+	defer wrap(&err, "CancelEvent(%d, %q)", id, reason)
+	var out *innobridge.Event
+	err = s.transact(ctx, func(tx dbq) error {
+		e, err := findEvent(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if e.Cancelled() {
+			return &innobridge.Error{Code: innobridge.ECONFLICT, Record: e.Name,
+				Message: fmt.Sprintf("event %d %q is cancelled already", id, e.Name)}
+		}
+		now := s.Now()
+		e.Status, e.CancelReason, e.CancelledAt, e.UpdatedAt = innobridge.EventCancelled, reason, &now, now
+		_, err = tx.exec(ctx, `UPDATE events SET status = ?, cancel_reason = ?, cancelled_at = ?, updated_at = ? WHERE id = ?`,
+			string(e.Status), reason, timeValue(now), timeValue(now), id)
 		if err != nil {
 			return s.conflict(err, fmt.Sprintf("event %d", id), eventFacts(e))
 		}

@@ -10,6 +10,8 @@ import (
 var eventTests = []test{
 	{"CreateAndFind", testEvents},
 	{"Update", testUpdateEvent},
+	{"Cancel", testCancelEvent},
+	{"PastAndUpcomingPages", testEventPages},
 	{"Listings", testEventListings},
 	{"ErrListingsAllOrNone", testEventListingsAtomic},
 	{"DockingListByEvent", testDockingListEvent},
@@ -96,6 +98,101 @@ func testUpdateEvent(t *testing.T, b Backend) {
 	same(t, "stored event", stored, &want)
 	_, err = s.UpdateEvent(t.Context(), 4711, innobridge.EventUpdate{Name: ptr("x")})
 	wantCode(t, err, innobridge.ENOTFOUND, "", "4711")
+}
+
+// testCancelEvent checks that a cancelled event keeps its status, reason
+// and time, in FindEventByID and FindEvents alike, and is cancelled once.
+func testCancelEvent(t *testing.T, b Backend) {
+	s, clock := MustOpen(t, b)
+	e := newEvent("三月路演", innobridge.EventRoadshow, 3)
+	kept := newEvent("四月对接会", innobridge.EventDocking, 30)
+	must(t, s.CreateEvent(t.Context(), e), "CreateEvent")
+	must(t, s.CreateEvent(t.Context(), kept), "CreateEvent(kept)")
+	if e.Status != innobridge.EventScheduled {
+		t.Errorf("after CreateEvent status %q, want scheduled", e.Status)
+	}
+	got, err := s.CancelEvent(t.Context(), e.ID, "主讲单位无法到场")
+	must(t, err, "CancelEvent")
+	at := clock.Peek()
+	want := *e
+	want.Status, want.CancelReason, want.CancelledAt, want.UpdatedAt = innobridge.EventCancelled, "主讲单位无法到场", &at, at
+	same(t, "cancelled event", got, &want)
+	stored, err := s.FindEventByID(t.Context(), e.ID)
+	must(t, err, "FindEventByID")
+	same(t, "stored cancelled event", stored, &want)
+	list, _, err := s.FindEvents(t.Context(), innobridge.EventFilter{})
+	must(t, err, "FindEvents")
+	if len(list) != 2 || list[1].ID != e.ID || list[1].Status != innobridge.EventCancelled || list[1].CancelReason != "主讲单位无法到场" ||
+		list[1].CancelledAt == nil || !list[1].CancelledAt.Equal(at) || list[0].Status != innobridge.EventScheduled || list[0].CancelledAt != nil {
+		t.Errorf("FindEvents: %+v, %+v; want the kept event scheduled, then the cancelled one with its reason and time", list[0], list[1])
+	}
+	_, err = s.CancelEvent(t.Context(), e.ID, "再次取消")
+	wantCode(t, err, innobridge.ECONFLICT, "", "三月路演", "cancelled already")
+	stored, err = s.FindEventByID(t.Context(), e.ID)
+	must(t, err, "FindEventByID")
+	same(t, "the event after a refused second cancel", stored, &want)
+	_, err = s.CancelEvent(t.Context(), 5150, "x")
+	wantCode(t, err, innobridge.ENOTFOUND, "", "5150")
+	// An edit keeps the status.
+	got, err = s.UpdateEvent(t.Context(), e.ID, innobridge.EventUpdate{Venue: ptr("线上")})
+	must(t, err, "UpdateEvent")
+	if got.Status != innobridge.EventCancelled || got.CancelReason != "主讲单位无法到场" {
+		t.Errorf("after UpdateEvent status %q reason %q, want it cancelled still", got.Status, got.CancelReason)
+	}
+}
+
+// testEventPages pages through the past events, latest first, and the
+// upcoming ones, soonest first, with a total for each; events starting at
+// the same time come in id order (upcoming) or reverse id order (past),
+// so that no page repeats or skips one.
+func testEventPages(t *testing.T, b Backend) {
+	s, _ := MustOpen(t, b)
+	for _, x := range []struct {
+		name string
+		days int
+	}{{"过去5", -50}, {"过去1", -1}, {"未来3", 30}, {"过去3a", -20}, {"未来1", 1}, {"过去3b", -20}, {"过去4", -40}, {"未来2", 10}, {"过去2", -5}} {
+		e := newEvent(x.name, innobridge.EventRoadshow, x.days)
+		must(t, s.CreateEvent(t.Context(), e), "CreateEvent")
+		if x.name == "过去2" {
+			_, err := s.CancelEvent(t.Context(), e.ID, "延期")
+			must(t, err, "CancelEvent")
+		}
+	}
+	now := Epoch
+	past := func(offset, limit int) innobridge.EventFilter {
+		return innobridge.EventFilter{Before: &now, Offset: offset, Limit: limit}
+	}
+	upcoming := func(offset, limit int) innobridge.EventFilter {
+		return innobridge.EventFilter{From: &now, Offset: offset, Limit: limit}
+	}
+	tests := []struct {
+		name  string
+		f     innobridge.EventFilter
+		want  []string
+		total int
+	}{
+		{"PastPage1", past(0, 2), []string{"过去1", "过去2"}, 6},
+		{"PastPage2", past(2, 2), []string{"过去3b", "过去3a"}, 6},
+		{"PastPage3", past(4, 2), []string{"过去4", "过去5"}, 6},
+		{"PastBeyond", past(6, 2), nil, 6},
+		{"UpcomingPage1", upcoming(0, 2), []string{"未来1", "未来2"}, 3},
+		{"UpcomingPage2", upcoming(2, 2), []string{"未来3"}, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			list, total, err := s.FindEvents(t.Context(), tc.f)
+			must(t, err, "FindEvents")
+			same(t, "events", eventNames(list), tc.want)
+			if total != tc.total {
+				t.Errorf("total %d, want %d", total, tc.total)
+			}
+		})
+	}
+	list, _, err := s.FindEvents(t.Context(), past(0, 2))
+	must(t, err, "FindEvents")
+	if len(list) == 2 && (list[1].Status != innobridge.EventCancelled || list[0].Status != innobridge.EventScheduled) {
+		t.Errorf("past page 1 statuses %q, %q; want scheduled, cancelled", list[0].Status, list[1].Status)
+	}
 }
 
 func testEventListings(t *testing.T, b Backend) {
