@@ -89,6 +89,29 @@ type EventListing struct {
 // Cancelled reports whether e has been cancelled.
 func (e *Event) Cancelled() bool { return e.Status == EventCancelled }
 
+// Lapse says why a listing put on an event is no longer on the market: it
+// has since been taken down (withdrawn by its owner, suspended by staff,
+// or back to draft) or its expiry date has passed.
+type Lapse string
+
+// The lapses; "" means the listing is still current.
+const (
+	LapseWithdrawn Lapse = "withdrawn" // 已下架
+	LapseExpired   Lapse = "expired"   // 已过期
+)
+
+// Lapse returns how l has lapsed as of today, or "" if it is published
+// and unexpired.
+func (l *Listing) Lapse(today Date) Lapse {
+	switch {
+	case l.Status != StatusPublished:
+		return LapseWithdrawn
+	case l.Expired(today):
+		return LapseExpired
+	}
+	return ""
+}
+
 // IDs returns the listing ids of e's listings of kind k.
 func (e *Event) IDs(k ListingKind) []int64 {
 	var out []int64
@@ -129,6 +152,19 @@ func (e *Event) Validate() error {
 		e.Status = EventScheduled
 	} else if !e.Status.Valid() {
 		v.Add("status", "unknown", "未知活动状态 %q (scheduled or cancelled)", e.Status)
+	}
+	return v.Err()
+}
+
+// ValidateCancelReason trims reason, the reason an event is cancelled, and
+// checks it: required, at most 500 characters.
+func ValidateCancelReason(record string, reason *string) error {
+	v := Validation{Record: record}
+	*reason = strings.TrimSpace(*reason)
+	if *reason == "" {
+		v.Add("reason", "required", "请填写取消原因 (give the reason for cancelling)")
+	} else if utf8.RuneCountInString(*reason) > 500 {
+		v.Add("reason", "too_long", "取消原因不超过500字 (at most 500 characters)")
 	}
 	return v.Err()
 }

@@ -145,6 +145,9 @@ type Listing struct {
 	SearchText  string    `json:"-"`          // analysed text for full-text search, set by the service
 	Hidden      bool      `json:"redacted"`   // true when the description was withheld from this reader
 	Teaser      string    `json:"teaser"`     // public summary of a confidential demand
+	// Lapsed is set on a listing read as part of an event (EventDetail):
+	// how it has lapsed since it was put on the event, or "".
+	Lapsed Lapse `json:"lapsed,omitempty"`
 }
 
 // Expired reports whether the listing's expiry date is before today.

@@ -122,8 +122,8 @@ type DockingRequest struct {
 }
 
 // CreateDockingList (staff only) picks the published demands of r's field
-// and region (of r's event, if set: ENOTFOUND if there is none, EINVALID
-// if it has no demands), takes the top matches of each (leaving out
+// and region (of r's event, if set: ENOTFOUND if there is none, ECONFLICT
+// if it is cancelled, EINVALID if it has no demands), takes the top matches of each (leaving out
 // declined pairs and, for an event with achievements, any not on it),
 // stores them as a list to review, and tracks each new pair as
 // recommended. Explanations keep only terms in the demands' public text
@@ -137,6 +137,9 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 	var ev *innobridge.Event
 	if r.EventID != 0 {
 		if ev, err = s.svc.Store.FindEventByID(ctx, r.EventID); err != nil {
+			return nil, err
+		}
+		if err := notCancelled(ev, "生成对接清单", "no docking list can be made for it"); err != nil {
 			return nil, err
 		}
 	}

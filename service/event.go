@@ -14,7 +14,9 @@ import (
 // show this reader, in the order they were put on the event. A
 // confidential demand comes as FindDemands gives it (redacted for all but
 // its owner, a private one only to its owner and staff); a listing the
-// reader may not see is left out.
+// reader may not see is left out. A listing withdrawn or expired since it
+// was put on the event has Lapsed set; only staff see one, since the
+// lists show others only current listings.
 type EventDetail struct {
 	*innobridge.Event
 	Achievements []*innobridge.Achievement `json:"achievements"`
@@ -67,6 +69,13 @@ func (s *Service) eventDetail(ctx context.Context, e *innobridge.Event) (*EventD
 		}
 		out.Demands = inOrder(list, ids, func(d *innobridge.Demand) int64 { return d.ID })
 	}
+	today := s.today()
+	for _, a := range out.Achievements {
+		a.Lapsed = a.Lapse(today)
+	}
+	for _, d := range out.Demands {
+		d.Lapsed = d.Lapse(today)
+	}
 	e.Listings = nil
 	return out, nil
 }
@@ -101,13 +110,16 @@ func (s *Service) CreateEvent(ctx context.Context, e *innobridge.Event) error {
 }
 
 // UpdateEvent changes an event (staff only), audited; ENOTFOUND if there
-// is none, EINVALID naming the fields.
+// is none, ECONFLICT if it is cancelled, EINVALID naming the fields.
 func (s *Service) UpdateEvent(ctx context.Context, id int64, upd innobridge.EventUpdate) (*innobridge.Event, error) {
 	if _, err := requireStaff(ctx); err != nil {
 		return nil, err
 	}
 	e, err := s.Store.FindEventByID(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := notCancelled(e, "编辑", "it cannot be edited"); err != nil {
 		return nil, err
 	}
 	next := *e
@@ -128,13 +140,16 @@ func (s *Service) UpdateEvent(ctx context.Context, id int64, upd innobridge.Even
 // id (staff only), all or none: an id that is unknown, not published or
 // expired, or on the event already is an EINVALID error that names it
 // under "achievements" or "demands", and nothing is added. An id given
-// twice counts once. Audited.
+// twice counts once. ECONFLICT if the event is cancelled. Audited.
 func (s *Service) AddEventListings(ctx context.Context, id int64, achExts, demExts []string) (*EventDetail, error) {
 	if _, err := requireStaff(ctx); err != nil {
 		return nil, err
 	}
 	e, err := s.Store.FindEventByID(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := notCancelled(e, "添加成果或需求", "no listings can be added"); err != nil {
 		return nil, err
 	}
 	achExts, demExts = uniqueTrimmed(achExts), uniqueTrimmed(demExts)
@@ -213,13 +228,18 @@ func (s *Service) AddEventListings(ctx context.Context, id int64, achExts, demEx
 
 // RemoveEventListing takes the listing with external id ext off event id
 // (staff only), audited. kind may be "" when only one listing on the event
-// has that id; ENOTFOUND if none has.
+// has that id; ENOTFOUND if none has. A listing that has lapsed since it
+// was put on the event comes off as any other; a cancelled event keeps its
+// listings as they were (ECONFLICT).
 func (s *Service) RemoveEventListing(ctx context.Context, id int64, kind innobridge.ListingKind, ext string) error {
 	if _, err := requireStaff(ctx); err != nil {
 		return err
 	}
 	e, err := s.Store.FindEventByID(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := notCancelled(e, "移出成果或需求", "its listings stay as they were"); err != nil {
 		return err
 	}
 	var found []*innobridge.EventListing
@@ -240,6 +260,44 @@ func (s *Service) RemoveEventListing(ctx context.Context, id int64, kind innobri
 		return fmt.Errorf("RemoveEventListing(%d, %q): %w", id, ext, err)
 	}
 	return s.audit(ctx, "update", "event", fmt.Sprint(id), map[string]any{"removed_" + string(l.Kind): ext})
+}
+
+// CancelEvent cancels event id for reason (staff only: EFORBIDDEN
+// otherwise), audited as "cancel". The event stays, readable, with its
+// listings and docking lists; it can no longer be edited, filled or get a
+// docking list, and there is no way back: a new event is made instead.
+// ENOTFOUND if there is none, EINVALID (under "reason") without a reason,
+// ECONFLICT if it is cancelled already.
+func (s *Service) CancelEvent(ctx context.Context, id int64, reason string) (*innobridge.Event, error) {
+	if _, err := requireStaff(ctx); err != nil {
+		return nil, err
+	}
+	e, err := s.Store.FindEventByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := innobridge.ValidateCancelReason(e.Name, &reason); err != nil {
+		return nil, err
+	}
+	if err := notCancelled(e, "再次取消", "it is cancelled already"); err != nil {
+		return nil, err
+	}
+	out, err := s.Store.CancelEvent(ctx, id, reason)
+	if err != nil {
+		return nil, fmt.Errorf("CancelEvent(%d): %w", id, err)
+	}
+	out.Listings = nil
+	return out, s.audit(ctx, "cancel", "event", fmt.Sprint(id), map[string]any{"name": out.Name, "reason": reason})
+}
+
+// notCancelled refuses to change e when it is cancelled: ECONFLICT naming
+// the event and what cannot be done, in Chinese (zh) and English (en).
+func notCancelled(e *innobridge.Event, zh, en string) error {
+	if !e.Cancelled() {
+		return nil
+	}
+	return &innobridge.Error{Code: innobridge.ECONFLICT, Record: e.Name,
+		Message: fmt.Sprintf("活动「%s」已取消，不能%s (event %q is cancelled: %s)", e.Name, zh, e.Name, en)}
 }
 
 // uniqueTrimmed returns the non-empty trimmed strings of list, each once,

@@ -3,6 +3,7 @@ package service_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -260,4 +261,184 @@ func TestDockingListByEvent(t *testing.T) {
 	empty := f.mustEvent(t, "空活动")
 	_, err = m.CreateDockingList(staff, service.DockingRequest{EventID: empty.ID})
 	wantCode(t, err, innobridge.EINVALID)
+}
+
+// TestCancelEvent checks who may cancel an event, that a reason is needed,
+// that it is audited once, and that a cancelled event stays readable but
+// refuses every change, naming itself.
+func TestCancelEvent(t *testing.T) {
+	f, m, _ := newMatching(t)
+	staff := as(f.staff)
+	e := f.mustEvent(t, "三月路演")
+	if _, err := f.svc.AddEventListings(staff, e.ID, []string{"ach-pub"}, []string{"dem-pub", "dem-teaser"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		user   *innobridge.User
+		id     int64
+		reason string
+		code   string
+	}{
+		{"ErrAnonymous", nil, e.ID, "场地冲突", innobridge.EUNAUTHORIZED},
+		{"ErrMember", f.entMember, e.ID, "场地冲突", innobridge.EFORBIDDEN},
+		{"ErrExpert", f.expert, e.ID, "场地冲突", innobridge.EFORBIDDEN},
+		{"ErrReasonRequired", f.staff, e.ID, "  ", innobridge.EINVALID},
+		{"ErrNotFound", f.staff, 4711, "场地冲突", innobridge.ENOTFOUND},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.svc.CancelEvent(as(tc.user), tc.id, tc.reason)
+			wantCode(t, err, tc.code)
+		})
+	}
+	if got := f.auditCount(t, "cancel", fmt.Sprint(e.ID)); got != 0 {
+		t.Fatalf("%d cancel audit entries after refused cancels, want 0", got)
+	}
+	got, err := f.svc.CancelEvent(staff, e.ID, " 主讲单位无法到场 ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != innobridge.EventCancelled || got.CancelReason != "主讲单位无法到场" || got.CancelledAt == nil {
+		t.Errorf("cancelled event: status %q reason %q at %v", got.Status, got.CancelReason, got.CancelledAt)
+	}
+	if n := f.auditCount(t, "cancel", fmt.Sprint(e.ID)); n != 1 {
+		t.Errorf("%d cancel audit entries, want 1", n)
+	}
+
+	// Readable by every signed-in user, with its listings.
+	d, err := f.svc.FindEventByID(as(f.uniMember), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != innobridge.EventCancelled || d.CancelReason != "主讲单位无法到场" || len(d.Achievements) != 1 || len(d.Demands) != 2 {
+		t.Errorf("a member reads the cancelled event: status %q reason %q, %d achievements, %d demands",
+			d.Status, d.CancelReason, len(d.Achievements), len(d.Demands))
+	}
+
+	for _, tc := range []struct {
+		name string
+		do   func() error
+	}{
+		{"ErrCancelAgain", func() error { _, err := f.svc.CancelEvent(staff, e.ID, "再取消"); return err }},
+		{"ErrEdit", func() error {
+			_, err := f.svc.UpdateEvent(staff, e.ID, innobridge.EventUpdate{Venue: ptr("线上")})
+			return err
+		}},
+		{"ErrAddListings", func() error { _, err := f.svc.AddEventListings(staff, e.ID, []string{"ach-arsenic"}, nil); return err }},
+		{"ErrRemoveListing", func() error { return f.svc.RemoveEventListing(staff, e.ID, "", "dem-teaser") }},
+		{"ErrDockingList", func() error { _, err := m.CreateDockingList(staff, service.DockingRequest{EventID: e.ID}); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.do()
+			wantCode(t, err, innobridge.ECONFLICT)
+			if !strings.Contains(err.Error(), "三月路演") || !strings.Contains(err.Error(), "已取消") {
+				t.Errorf("error %q does not name the cancelled event", err)
+			}
+		})
+	}
+	d, err = f.svc.FindEventByID(staff, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Venue != "苏州国际博览中心" || len(d.Achievements) != 1 || len(d.Demands) != 2 {
+		t.Errorf("the cancelled event changed: venue %q, %d achievements, %d demands", d.Venue, len(d.Achievements), len(d.Demands))
+	}
+	if n := f.auditCount(t, "update", fmt.Sprint(e.ID)); n != 1 {
+		t.Errorf("%d update audit entries, want 1 (the add before cancelling)", n)
+	}
+	lists, _, err := m.FindDockingLists(staff, 0, 10)
+	if err != nil || len(lists) != 0 {
+		t.Errorf("docking lists after a refused one: %d, %v", len(lists), err)
+	}
+}
+
+// TestEventLapsedListings checks that listings withdrawn or expired since
+// they were put on an event are marked for staff, hidden from others (as
+// in the lists), left out of the event's docking list, and still removable.
+func TestEventLapsedListings(t *testing.T) {
+	f, m, arsenic := newMatching(t)
+	staff := as(f.staff)
+	soon := innobridge.NewDate(f.clock.Now().AddDate(0, 0, 2))
+	f.mustAchievement(t, f.otherMember, &innobridge.Achievement{Listing: innobridge.Listing{
+		ExternalID: "ach-soon", Title: "转炉煤气回收利用率提升技术", Description: "提高转炉煤气回收率与煤气利用率。",
+		Keywords: []string{"煤气", "转炉煤气"}, Field: "6", ExpiresAt: &soon}, TRL: 7})
+	f.mustDemand(t, f.entMember, &innobridge.Demand{Listing: innobridge.Listing{
+		ExternalID: "dem-soon", Title: "含砷废水处理", Description: "含砷工业废水需膜分离处理，回收砷。",
+		Keywords: []string{"膜分离", "砷回收"}, Field: "6", ExpiresAt: &soon}})
+	e := f.mustEvent(t, "煤气与废水专场")
+	if _, err := f.svc.AddEventListings(staff, e.ID, []string{"ach-pub", "ach-arsenic", "ach-soon"}, []string{"dem-pub", "dem-soon"}); err != nil {
+		t.Fatal(err)
+	}
+	pairs := func(l *innobridge.DockingList) (demands, achs []string) {
+		for _, it := range l.Items {
+			demands, achs = append(demands, it.DemandExt), append(achs, it.AchievementExt)
+		}
+		return demands, achs
+	}
+	before, err := m.CreateDockingList(staff, service.DockingRequest{EventID: e.ID, TopN: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds, as := pairs(before); !slices.Contains(ds, "dem-soon") || !slices.Contains(as, "ach-soon") || !slices.Contains(as, "ach-arsenic") {
+		t.Fatalf("before they lapse the list lacks dem-soon, ach-soon or ach-arsenic (demands %v, achievements %v): the test proves nothing", ds, as)
+	}
+
+	// ach-arsenic is withdrawn by its owner; three days on, the two "soon" ones have expired.
+	if _, err := f.svc.UpdateAchievement(as(f.otherMember), arsenic.ID, innobridge.AchievementUpdate{Status: ptr(innobridge.StatusWithdrawn)}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(3 * 24 * time.Hour)
+
+	lapses := func(d *service.EventDetail) map[string]innobridge.Lapse {
+		out := map[string]innobridge.Lapse{}
+		for _, a := range d.Achievements {
+			out[a.ExternalID] = a.Lapsed
+		}
+		for _, x := range d.Demands {
+			out[x.ExternalID] = x.Lapsed
+		}
+		return out
+	}
+	d, err := f.svc.FindEventByID(staff, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]innobridge.Lapse{"ach-pub": "", "ach-arsenic": innobridge.LapseWithdrawn, "ach-soon": innobridge.LapseExpired,
+		"dem-pub": "", "dem-soon": innobridge.LapseExpired}
+	if got := lapses(d); !maps.Equal(got, want) {
+		t.Errorf("staff see lapses %v, want %v", got, want)
+	}
+	d, err = f.svc.FindEventByID(as(f.uniMember), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lapses(d); !maps.Equal(got, map[string]innobridge.Lapse{"ach-pub": "", "dem-pub": ""}) {
+		t.Errorf("a member sees %v, want only the current ach-pub and dem-pub", got)
+	}
+
+	after, err := m.CreateDockingList(staff, service.DockingRequest{EventID: e.ID, TopN: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, as := pairs(after)
+	for _, x := range []string{"dem-soon", "ach-soon", "ach-arsenic"} {
+		if slices.Contains(ds, x) || slices.Contains(as, x) {
+			t.Errorf("the docking list made after they lapsed pairs %s (demands %v, achievements %v)", x, ds, as)
+		}
+	}
+	if len(after.Items) == 0 {
+		t.Errorf("the docking list made after the lapses is empty; want ach-pub × dem-pub")
+	}
+
+	// Staff take a lapsed listing off the event as any other.
+	if err := f.svc.RemoveEventListing(staff, e.ID, "", "ach-soon"); err != nil {
+		t.Fatal(err)
+	}
+	d, err = f.svc.FindEventByID(staff, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := lapses(d)["ach-soon"]; ok || len(d.Achievements) != 2 {
+		t.Errorf("after removing ach-soon the event has %d achievements: %v", len(d.Achievements), lapses(d))
+	}
 }
