@@ -18,53 +18,61 @@ import (
 // startsLayout is the form of a start time in the form (datetime-local).
 const startsLayout = "2006-01-02T15:04"
 
-// eventsPastShown is how many past events the events page lists.
-const eventsPastShown = 50
-
-// eventsPage is /events: the upcoming events, soonest first, then the past
-// ones, latest first.
+// eventsPage is /events: the upcoming events, soonest first, or with
+// ?when=past the past ones (往期活动), latest first, a page at a time.
 type eventsPage struct {
 	Base
-	Upcoming, Past []*innobridge.Event
+	When  string // "upcoming" or "past"
+	Items []*innobridge.Event
+	Total int
+	Pager pager
 }
 
-// handleEventList serves GET /events and GET /api/v1/events
-// (?when=upcoming|past; all, latest first, by default).
+// eventFilter turns ?when= and the page into a filter as of now: upcoming
+// (from now, soonest first), past (before now, latest first) or, for the
+// API only, all ("", latest first). Anything else is EINVALID naming when.
+func eventFilter(when string, now time.Time, p listParams, api bool) (innobridge.EventFilter, error) {
+	f := innobridge.EventFilter{Offset: (p.Page - 1) * p.PerPage, Limit: p.PerPage}
+	switch when {
+	case "upcoming":
+		f.From = &now
+	case "past":
+		f.Before = &now
+	case "":
+		if !api {
+			f.From = &now
+		}
+	default:
+		return f, fieldError("when", "unknown", "when 应为 upcoming 或 past (when must be upcoming or past)")
+	}
+	return f, nil
+}
+
+// handleEventList serves GET /events (?when=past for 往期活动; ?page=) and
+// GET /api/v1/events (?when=upcoming|past, all latest first by default;
+// ?page=, ?per_page=).
 func (s *Server) handleEventList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	now := s.svc.Now()
+	p := s.parseListParams(r)
+	when := r.URL.Query().Get("when")
+	f, err := eventFilter(when, s.svc.Now(), p, isAPI(r))
+	if err != nil {
+		return err
+	}
+	list, total, err := s.svc.FindEvents(ctx, f)
+	if err != nil {
+		return err
+	}
 	if isAPI(r) {
-		f := innobridge.EventFilter{}
-		switch when := r.URL.Query().Get("when"); when {
-		case "upcoming":
-			f.From = &now
-		case "past":
-			f.Before = &now
-		case "":
-		default:
-			return fieldError("when", "unknown", "when 应为 upcoming 或 past (when must be upcoming or past)")
-		}
-		list, total, err := s.svc.FindEvents(ctx, f)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Items []*innobridge.Event `json:"items"`
-			Total int                 `json:"total"`
-		}{nonNil(list), total})
+		writeJSON(w, http.StatusOK, newListResponse(list, total, p))
 		return nil
 	}
-	up, _, err := s.svc.FindEvents(ctx, innobridge.EventFilter{From: &now})
-	if err != nil {
-		return err
+	if when == "" {
+		when = "upcoming"
 	}
-	past, _, err := s.svc.FindEvents(ctx, innobridge.EventFilter{Before: &now, Limit: eventsPastShown})
-	if err != nil {
-		return err
-	}
-	p := &eventsPage{Upcoming: up, Past: past}
-	p.Nav = "events"
-	s.render(w, r, http.StatusOK, "events", p)
+	page := &eventsPage{When: when, Items: list, Total: total, Pager: newPager(r, p, total)}
+	page.Nav = "events"
+	s.render(w, r, http.StatusOK, "events", page)
 	return nil
 }
 
@@ -190,8 +198,10 @@ type eventPage struct {
 	E *service.EventDetail
 	// AddAchievements and AddDemands are the add form's text as typed.
 	AddAchievements, AddDemands string
-	Errs                        map[string]innobridge.FieldError
-	Err                         string
+	// CancelReason is the cancel form's reason as typed.
+	CancelReason string
+	Errs         map[string]innobridge.FieldError
+	Err          string
 }
 
 func (s *Server) eventPage(r *http.Request, id int64) (*eventPage, error) {
@@ -234,6 +244,10 @@ func (s *Server) handleEventEdit(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.svc.FindEventByID(r.Context(), id)
 	if err != nil {
 		return err
+	}
+	if d.Cancelled() { // nothing to edit: the event page says why
+		http.Redirect(w, r, fmt.Sprintf("/events/%d", id), http.StatusSeeOther)
+		return nil
 	}
 	s.render(w, r, http.StatusOK, "event_form", s.eventFormPage(d.Event, eventFormFrom(d.Event), nil))
 	return nil
@@ -368,5 +382,37 @@ func (s *Server) handleEventDocking(w http.ResponseWriter, r *http.Request) erro
 		return s.eventFormError(w, r, id, err, nil)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/docking/%d?done=created", l.ID), http.StatusSeeOther)
+	return nil
+}
+
+// cancelInput is the body of POST /api/v1/events/{id}/cancel.
+type cancelInput struct {
+	Reason string `json:"reason"`
+}
+
+// handleEventCancel serves POST /events/{id}/cancel (form: reason) and
+// POST /api/v1/events/{id}/cancel: staff cancel the event (取消活动).
+func (s *Server) handleEventCancel(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "event")
+	if err != nil {
+		return err
+	}
+	if isAPI(r) {
+		var in cancelInput
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		e, err := s.svc.CancelEvent(r.Context(), id, in.Reason)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, e)
+		return nil
+	}
+	reason := r.PostFormValue("reason")
+	if _, err := s.svc.CancelEvent(r.Context(), id, reason); err != nil {
+		return s.eventFormError(w, r, id, err, func(p *eventPage) { p.CancelReason = reason })
+	}
+	http.Redirect(w, r, fmt.Sprintf("/events/%d?done=cancelled", id), http.StatusSeeOther)
 	return nil
 }

@@ -159,3 +159,142 @@ func TestEvents(t *testing.T) {
 	wantStatus(t, apiCall(t, api, mt, "PATCH", "/api/v1/events/"+eid, `{"venue":"x"}`), http.StatusForbidden)
 	wantStatus(t, apiCall(t, api, mt, "GET", "/api/v1/events/"+eid, ""), http.StatusOK)
 }
+
+// TestEventCancelAndPast runs over loopback what staff do with events
+// that are off or over: the 往期活动 tab a page at a time, cancelling by
+// form (with the CSRF token, a reason required) and by the API, and what a
+// cancelled event still shows and refuses.
+func TestEventCancelAndPast(t *testing.T) {
+	ts := newTestServer(t)
+	api := ts.client(t)
+	staff := apiToken(t, api, "staff1")
+	mk := func(name string, days int) string {
+		t.Helper()
+		at := time.Now().AddDate(0, 0, days).Format(time.RFC3339)
+		r := apiCall(t, api, staff, "POST", "/api/v1/events", `{"name":"`+name+`","kind":"roadshow","starts_at":"`+at+`"}`)
+		wantStatus(t, r, http.StatusCreated)
+		var e innobridge.Event
+		if err := json.Unmarshal([]byte(r.body), &e); err != nil || e.ID == 0 || e.Status != innobridge.EventScheduled {
+			t.Fatalf("created event %s: %v %s", name, err, r.body)
+		}
+		return itoa(int(e.ID))
+	}
+	upcoming := mk("五月路演", 10)
+	mk("二月路演", -60)
+	lastMonth := mk("三月对接会", -30)
+
+	c := ts.client(t)
+	c.login("staff1")
+	for _, tc := range []struct {
+		name, path string
+		want, not  []string
+	}{
+		{"Upcoming", "/events", []string{"五月路演"}, []string{"三月对接会", "二月路演"}},
+		{"PastPage1", "/events?when=past&per_page=1", []string{"三月对接会", `href="/events?page=2&amp;per_page=1&amp;when=past"`}, []string{"二月路演", "五月路演"}},
+		{"PastPage2", "/events?when=past&per_page=1&page=2", []string{"二月路演"}, []string{"三月对接会", "五月路演"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.get(tc.path)
+			wantStatus(t, r, http.StatusOK)
+			for _, s := range tc.want {
+				if !strings.Contains(r.body, s) {
+					t.Errorf("%s lacks %q", tc.path, s)
+				}
+			}
+			for _, s := range tc.not {
+				if strings.Contains(r.body, s) {
+					t.Errorf("%s shows %q", tc.path, s)
+				}
+			}
+		})
+	}
+
+	// Cancel by form: a member may not, the CSRF token and a reason are needed.
+	loc := "/events/" + upcoming
+	member := ts.client(t)
+	member.login("inst1")
+	wantStatus(t, member.postForm(loc+"/cancel", url.Values{"csrf_token": {member.csrf("/events")}, "reason": {"x"}}), http.StatusForbidden)
+	tok := c.csrf(loc)
+	if p := c.get(loc); !strings.Contains(p.body, `action="/events/`+upcoming+`/cancel"`) {
+		t.Fatalf("staff's event page has no cancel form")
+	}
+	wantStatus(t, c.postForm(loc+"/cancel", url.Values{"reason": {"场地冲突"}}), http.StatusForbidden)
+	r := c.postForm(loc+"/cancel", url.Values{"csrf_token": {tok}, "reason": {"  "}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, `id="err-reason"`) {
+		t.Errorf("the cancel form does not mark the missing reason")
+	}
+	r = c.postForm(loc+"/cancel", url.Values{"csrf_token": {tok}, "reason": {"主讲单位无法到场"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	if got := r.Header.Get("Location"); got != loc+"?done=cancelled" {
+		t.Errorf("after cancelling redirect to %q", got)
+	}
+	p := c.get(loc)
+	wantStatus(t, p, http.StatusOK)
+	for _, s := range []string{"已取消", "主讲单位无法到场", "活动已取消。"} {
+		if !strings.Contains(p.body, s) {
+			t.Errorf("the cancelled event's page lacks %q", s)
+		}
+	}
+	for _, s := range []string{loc + "/edit", `action="` + loc + `/docking"`, `action="` + loc + `/listings"`, `action="` + loc + `/cancel"`} {
+		if strings.Contains(p.body, s) {
+			t.Errorf("the cancelled event's page still offers %q", s)
+		}
+	}
+	if l := c.get("/events"); !strings.Contains(l.body, "五月路演") || !strings.Contains(l.body, "badge-cancelled") {
+		t.Errorf("the upcoming list does not show the cancelled event, marked")
+	}
+	if mp := member.get(loc); !strings.Contains(mp.body, "主讲单位无法到场") {
+		t.Errorf("a member cannot read why the event was cancelled")
+	}
+	wantStatus(t, c.get(loc+"/edit"), http.StatusSeeOther)
+	r = c.postForm(loc+"/listings", url.Values{"csrf_token": {tok}, "achievements": {"ach-pub"}})
+	wantStatus(t, r, http.StatusConflict)
+	if !strings.Contains(r.body, "活动「五月路演」已取消") {
+		t.Errorf("adding to a cancelled event: the page does not say it is cancelled")
+	}
+	r = c.postForm(loc+"/docking", url.Values{"csrf_token": {tok}, "top_n": {"3"}})
+	wantStatus(t, r, http.StatusConflict)
+
+	// The API: cancel once, with a reason, as staff.
+	path := "/api/v1/events/" + lastMonth + "/cancel"
+	mt := apiToken(t, api, "inst1")
+	wantStatus(t, apiCall(t, api, mt, "POST", path, `{"reason":"x"}`), http.StatusForbidden)
+	wantStatus(t, apiCall(t, api, staff, "POST", path, `{}`), http.StatusUnprocessableEntity)
+	r = apiCall(t, api, staff, "POST", path, `{"reason":"延期至四月"}`)
+	wantStatus(t, r, http.StatusOK)
+	var e innobridge.Event
+	if err := json.Unmarshal([]byte(r.body), &e); err != nil || e.Status != innobridge.EventCancelled || e.CancelReason != "延期至四月" || e.CancelledAt == nil {
+		t.Errorf("cancelled by API: %v %s", err, r.body)
+	}
+	wantStatus(t, apiCall(t, api, staff, "POST", path, `{"reason":"again"}`), http.StatusConflict)
+	wantStatus(t, apiCall(t, api, staff, "PATCH", "/api/v1/events/"+lastMonth, `{"venue":"x"}`), http.StatusConflict)
+	wantStatus(t, apiCall(t, api, staff, "POST", "/api/v1/events/404/cancel", `{"reason":"x"}`), http.StatusNotFound)
+
+	// The past events a page at a time, cancelled ones marked where their date puts them.
+	var list struct {
+		Items []innobridge.Event
+		Total int
+		Page  int `json:"page"`
+	}
+	r = apiCall(t, api, mt, "GET", "/api/v1/events?when=past&per_page=1", "")
+	wantStatus(t, r, http.StatusOK)
+	if err := json.Unmarshal([]byte(r.body), &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Total != 2 || len(list.Items) != 1 || list.Items[0].Name != "三月对接会" || list.Items[0].Status != innobridge.EventCancelled {
+		t.Errorf("past events, page 1 of 1 each: %s", r.body)
+	}
+	r = apiCall(t, api, mt, "GET", "/api/v1/events?when=past&per_page=1&page=2", "")
+	list.Items = nil
+	if err := json.Unmarshal([]byte(r.body), &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Page != 2 || len(list.Items) != 1 || list.Items[0].Name != "二月路演" || list.Items[0].Status != innobridge.EventScheduled {
+		t.Errorf("past events, page 2: %s", r.body)
+	}
+	wantStatus(t, apiCall(t, api, mt, "GET", "/api/v1/events?when=soon", ""), http.StatusUnprocessableEntity)
+	if p := c.get("/events?when=past"); !strings.Contains(p.body, "三月对接会") || !strings.Contains(p.body, "badge-cancelled") {
+		t.Errorf("the past tab does not show the cancelled event, marked")
+	}
+}

@@ -34,6 +34,9 @@ func samplePages() map[string]page {
 		Field: "6", Region: "320506", OwnerOrgID: 2, OwnerOrg: "org-2", OwnerName: "沙钢", Status: innobridge.StatusSuspended,
 		Hidden: true, CreatedAt: now, UpdatedAt: now}, BudgetMinYuan: ptr(int64(500000)), BudgetMaxYuan: ptr(int64(2000000)),
 		Deadline: &exp, CoopModes: []innobridge.Mode{innobridge.ModeCoDevelop}, TRLMin: 5, Confidentiality: innobridge.ConfTeaser}
+	lapsedAch, lapsedDem := *ach, *dem
+	lapsedAch.ExternalID, lapsedAch.Lapsed = "ach-2", innobridge.LapseExpired
+	lapsedDem.ExternalID, lapsedDem.Lapsed = "dem-2", innobridge.LapseWithdrawn
 	errs := map[string]innobridge.FieldError{"title": {Code: "required", Message: "标题必填 (title is required)"},
 		"price_yuan": {Code: "format", Message: "x (y)"}, "teaser": {Code: "required", Message: "x (y)"}, "name": {Code: "required", Message: "x (y)"}}
 	regions := innobridge.CityDistricts(innobridge.DemoCityCode)
@@ -63,10 +66,11 @@ func samplePages() map[string]page {
 			EventID: 1, EventName: "三月路演"},
 			Groups: groupItems([]*innobridge.DockingItem{{ID: 1, DemandExt: "dem-1", DemandTitle: "需求", AchievementExt: "ach-1", AchievementTitle: "成果",
 				Rank: 1, Score: 1.5, Why: "共同词：煤气", State: innobridge.DockingProposed}, {ID: 2, DemandExt: "dem-1", Rank: 2, State: innobridge.DockingRemoved}})},
-		"events": &eventsPage{Base: base, Upcoming: []*innobridge.Event{sampleEvent(now)}, Past: []*innobridge.Event{{ID: 2, Name: "往期对接会",
-			Kind: innobridge.EventDocking, StartsAt: now.AddDate(0, -1, 0)}}},
-		"event": &eventPage{Base: base, E: &service.EventDetail{Event: sampleEvent(now), Achievements: []*innobridge.Achievement{ach},
-			Demands: []*innobridge.Demand{dem}}, AddAchievements: "ach-x", AddDemands: "dem-x",
+		"events": &eventsPage{Base: base, When: "past", Items: []*innobridge.Event{sampleEvent(now), {ID: 2, Name: "往期对接会",
+			Kind: innobridge.EventDocking, StartsAt: now.AddDate(0, -1, 0), Status: innobridge.EventCancelled, CancelReason: "场地冲突",
+			CancelledAt: &now}}, Total: 2, Pager: pg},
+		"event": &eventPage{Base: base, E: &service.EventDetail{Event: sampleEvent(now), Achievements: []*innobridge.Achievement{ach, &lapsedAch},
+			Demands: []*innobridge.Demand{dem, &lapsedDem}}, AddAchievements: "ach-x", AddDemands: "dem-x", CancelReason: "场地冲突",
 			Errs: map[string]innobridge.FieldError{"achievements": {Code: "unknown", Message: "x (y)"}, "event": {Code: "empty", Message: "x (y)"}}, Err: "x (y)"},
 		"event_form": &eventFormPage{Base: base, Edit: sampleEvent(now), F: eventFormFrom(sampleEvent(now)), Errs: map[string]innobridge.FieldError{
 			"name": {Code: "required", Message: "x (y)"}, "starts_at": {Code: "format", Message: "x (y)"}}, Err: "x (y)", Regions: regions},
