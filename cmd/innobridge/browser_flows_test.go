@@ -178,6 +178,7 @@ func TestBrowserStaffDockingList(t *testing.T) {
 	if n := evalJS[int](b, "counting the roadshow's projects", `document.querySelectorAll('.event-achievements li').length`); n < 3 {
 		t.Errorf("the demo roadshow shows %d projects, want at least 3", n)
 	}
+	b.waitJS("the roadshow can be cancelled, with a reason", `document.querySelector('form[action$="/cancel"] textarea[name="reason"][required]') && document.querySelector('#event-cancel')`)
 	b.do("make the roadshow's docking list", chromedp.Click(chromedp.CSS(`#event-docking`)))
 	b.waitJS("the roadshow's docking list", `/^\/staff\/docking\/\d+$/.test(location.pathname) && document.querySelector('.page-head .meta a[href^="/events/"]')`)
 
