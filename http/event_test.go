@@ -297,4 +297,18 @@ func TestEventCancelAndPast(t *testing.T) {
 	if p := c.get("/events?when=past"); !strings.Contains(p.body, "三月对接会") || !strings.Contains(p.body, "badge-cancelled") {
 		t.Errorf("the past tab does not show the cancelled event, marked")
 	}
+
+	// A listing withdrawn since it was put on an event is marked 已下架
+	// for staff, who can still take it off.
+	feb := "/events/" + itoa(int(list.Items[0].ID))
+	wantStatus(t, apiCall(t, api, staff, "POST", "/api/v1"+feb+"/listings", `{"achievements":["ach-pub"],"demands":["dem-pub"]}`), http.StatusOK)
+	wantStatus(t, apiCall(t, api, apiToken(t, api, "ent1"), "PATCH", "/api/v1/demands/dem-pub", `{"status":"withdrawn"}`), http.StatusOK)
+	p = c.get(feb)
+	if !strings.Contains(p.body, `<tr class="lapsed"><td>dem-pub</td>`) || !strings.Contains(p.body, "已下架") || strings.Count(p.body, `class="lapsed"`) != 1 {
+		t.Errorf("the event page does not mark dem-pub, and only it, 已下架")
+	}
+	wantStatus(t, c.postForm(feb+"/listings/remove", url.Values{"csrf_token": {tok}, "kind": {"demand"}, "ext": {"dem-pub"}}), http.StatusSeeOther)
+	if p := c.get(feb); strings.Contains(p.body, "dem-pub") {
+		t.Errorf("the withdrawn demand is still on the event")
+	}
 }
