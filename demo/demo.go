@@ -395,8 +395,9 @@ const roadshowField = "6"
 
 // events puts one upcoming roadshow on the demo, two weeks ahead at 14:00,
 // with the first published achievements and demands of roadshowField by
-// title, so that the events pages and an event's docking list show on a
-// fresh start. Staff do it through the service, as in real use.
+// title, and two past events, one of them cancelled, so that the events
+// pages and an event's docking list show on a fresh start. Staff do it
+// through the service, as in real use.
 func (l *loader) events(ctx context.Context) error {
 	sctx := innobridge.NewContextWithUser(ctx, l.staff)
 	day := l.svc.Now().Local().AddDate(0, 0, 14)
@@ -425,6 +426,29 @@ func (l *loader) events(ctx context.Context) error {
 	}
 	if _, err := l.svc.AddEventListings(sctx, e.ID, achExts, demExts); err != nil {
 		return fmt.Errorf("event %q: %w", e.Name, err)
+	}
+	// Two past ones for 往期活动: a docking meeting held last month and a
+	// roadshow cancelled before it was due.
+	for _, p := range []struct {
+		name   string
+		kind   innobridge.EventKind
+		days   int
+		reason string
+	}{
+		{"园区企业技术需求对接会", innobridge.EventDocking, -30, ""},
+		{"先进材料成果路演", innobridge.EventRoadshow, -12, "主讲团队时间冲突，改至下季度另行安排"},
+	} {
+		day := l.svc.Now().Local().AddDate(0, 0, p.days)
+		e := &innobridge.Event{Name: p.name, Kind: p.kind, StartsAt: time.Date(day.Year(), day.Month(), day.Day(), 9, 30, 0, 0, time.Local),
+			Venue: "苏州国际科技园", Region: innobridge.DemoCityCode}
+		if err := l.svc.CreateEvent(sctx, e); err != nil {
+			return fmt.Errorf("event %q: %w", e.Name, err)
+		}
+		if p.reason != "" {
+			if _, err := l.svc.CancelEvent(sctx, e.ID, p.reason); err != nil {
+				return fmt.Errorf("event %q: %w", e.Name, err)
+			}
+		}
 	}
 	return nil
 }

@@ -125,6 +125,13 @@ func TestLoad(t *testing.T) {
 		if len(d.Achievements) < 3 || len(d.Demands) < 2 {
 			t.Errorf("the roadshow has %d achievements and %d demands, want at least 3 and 2", len(d.Achievements), len(d.Demands))
 		}
+		past, _, err := svc.FindEvents(sctx, innobridge.EventFilter{Before: &now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(past) != 2 || past[0].Status != innobridge.EventCancelled || past[0].CancelReason == "" || past[1].Cancelled() {
+			t.Errorf("past events %+v, want two, the latest cancelled with a reason", past)
+		}
 	})
 
 	t.Run("Organizations", func(t *testing.T) {
