@@ -428,7 +428,7 @@ func (l *loader) events(ctx context.Context) error {
 		return fmt.Errorf("event %q: %w", e.Name, err)
 	}
 	// Two past ones for 往期活动: a docking meeting held last month and a
-	// roadshow cancelled before it was due.
+	// roadshow that was called off (cancelled as the demo loads).
 	for _, p := range []struct {
 		name   string
 		kind   innobridge.EventKind
