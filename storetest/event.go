@@ -56,27 +56,13 @@ func testEvents(t *testing.T, b Backend) {
 	same(t, "stored event", got, later)
 
 	now := Epoch
-	tests := []struct {
-		name  string
-		f     innobridge.EventFilter
-		want  []string
-		total int
-	}{
+	tests := []eventPageCase{
 		{"AllLatestFirst", innobridge.EventFilter{}, []string{"四月对接会", "三月路演", "往期路演"}, 3},
 		{"UpcomingSoonestFirst", innobridge.EventFilter{From: &now}, []string{"三月路演", "四月对接会"}, 2},
 		{"Past", innobridge.EventFilter{Before: &now}, []string{"往期路演"}, 1},
 		{"Page", innobridge.EventFilter{From: &now, Offset: 1, Limit: 1}, []string{"四月对接会"}, 2},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			list, total, err := s.FindEvents(t.Context(), tc.f)
-			must(t, err, "FindEvents")
-			same(t, "events", eventNames(list), tc.want)
-			if total != tc.total {
-				t.Errorf("total %d, want %d", total, tc.total)
-			}
-		})
-	}
+	checkEventPages(t, s, tests)
 	_, err = s.FindEventByID(t.Context(), 31337)
 	wantCode(t, err, innobridge.ENOTFOUND, "", "31337")
 	wantCode(t, s.CreateEvent(t.Context(), &innobridge.Event{Name: "坏", Kind: "party", StartsAt: Epoch}), innobridge.EINVALID, "kind")
@@ -165,12 +151,7 @@ func testEventPages(t *testing.T, b Backend) {
 	upcoming := func(offset, limit int) innobridge.EventFilter {
 		return innobridge.EventFilter{From: &now, Offset: offset, Limit: limit}
 	}
-	tests := []struct {
-		name  string
-		f     innobridge.EventFilter
-		want  []string
-		total int
-	}{
+	tests := []eventPageCase{
 		{"PastPage1", past(0, 2), []string{"过去1", "过去2"}, 6},
 		{"PastPage2", past(2, 2), []string{"过去3b", "过去3a"}, 6},
 		{"PastPage3", past(4, 2), []string{"过去4", "过去5"}, 6},
@@ -178,16 +159,7 @@ func testEventPages(t *testing.T, b Backend) {
 		{"UpcomingPage1", upcoming(0, 2), []string{"未来1", "未来2"}, 3},
 		{"UpcomingPage2", upcoming(2, 2), []string{"未来3"}, 3},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			list, total, err := s.FindEvents(t.Context(), tc.f)
-			must(t, err, "FindEvents")
-			same(t, "events", eventNames(list), tc.want)
-			if total != tc.total {
-				t.Errorf("total %d, want %d", total, tc.total)
-			}
-		})
-	}
+	checkEventPages(t, s, tests)
 	list, _, err := s.FindEvents(t.Context(), past(0, 2))
 	must(t, err, "FindEvents")
 	if len(list) == 2 && (list[1].Status != innobridge.EventCancelled || list[0].Status != innobridge.EventScheduled) {
@@ -284,4 +256,27 @@ func testDockingListEvent(t *testing.T, b Backend) {
 		t.Errorf("list summaries: %+v, %+v", lists[0], lists[1])
 	}
 	wantCode(t, s.CreateDockingList(t.Context(), &innobridge.DockingList{Name: "坏", EventID: 777, TopN: 1}), innobridge.EINVALID, "")
+}
+
+// eventPageCase is a page of events FindEvents should give: the events'
+// names in order, and the total.
+type eventPageCase struct {
+	name  string
+	f     innobridge.EventFilter
+	want  []string
+	total int
+}
+
+func checkEventPages(t *testing.T, s innobridge.EventStore, tests []eventPageCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			list, total, err := s.FindEvents(t.Context(), tc.f)
+			must(t, err, "FindEvents")
+			same(t, "events", eventNames(list), tc.want)
+			if total != tc.total {
+				t.Errorf("total %d, want %d", total, tc.total)
+			}
+		})
+	}
 }
