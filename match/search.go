@@ -211,6 +211,12 @@ func (ix *Index) kindWeight(k uint64) float64 {
 	return ix.p.Word
 }
 
+// termWeight is the weight of a query term of this idf, key and count in
+// the query.
+func (ix *Index) termWeight(idf float32, key uint64, count int) float32 {
+	return idf * float32(ix.kindWeight(key)*(1+math.Log(float64(count))))
+}
+
 // queryTerms turns text into weighted query terms, those of the index's
 // vocabulary; absent is the weight the others would have (no listing has
 // them).
@@ -280,7 +286,7 @@ func (ix *Index) queryTerms(s *side, q *item) (_ []qterm, absent float32) {
 			out = append(out, qterm{t: t, key: e.key, bit: -1, pred: e.pred})
 			count = append(count, e.n)
 		} else {
-			absent += idf(n, 0) * float32(ix.kindWeight(e.key)*(1+math.Log(float64(e.n))))
+			absent += ix.termWeight(idf(n, 0), e.key, e.n)
 		}
 	}
 	df := make([]int, len(out))
@@ -290,7 +296,7 @@ func (ix *Index) queryTerms(s *side, q *item) (_ []qterm, absent float32) {
 	for i := range out {
 		qt := &out[i]
 		qt.idf = idf(n, df[i])
-		qt.w = qt.idf * float32(ix.kindWeight(qt.key)*(1+math.Log(float64(count[i]))))
+		qt.w = ix.termWeight(qt.idf, qt.key, count[i])
 	}
 	return out, absent
 }
@@ -480,7 +486,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 	// Why.Share: the weight of each read term with a bit, over theirs and
 	// the absent terms' (too common terms, unread, count in neither).
 	var bitW [64]float32
-	shareOf := absent
+	shareTotal := absent
 	for i, qt := range qts {
 		switch {
 		case common < len(qts) && s.df(qt.t) > maxDF && (qt.bit < 0 || phraseBits&(1<<qt.bit) == 0):
@@ -493,7 +499,7 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 		}
 		if qt.bit >= 0 {
 			bitW[qt.bit] = qt.w
-			shareOf += qt.w
+			shareTotal += qt.w
 		}
 	}
 	nFull := len(order)
@@ -816,12 +822,12 @@ func (ix *Index) search(ctx context.Context, s *side, q *item, qIsDemand bool, k
 			Structured: p.Structured * fscore,
 		}
 		m := acc.e[d].mask
-		if shareOf > 0 {
+		if shareTotal > 0 {
 			var sum float32
 			for b := m; b != 0; b &= b - 1 {
 				sum += bitW[bits.TrailingZeros64(b)]
 			}
-			w.Share = round4(float64(sum / shareOf))
+			w.Share = round4(float64(sum / shareTotal))
 		}
 		matched, ok := matchedBy[m]
 		if !ok {
