@@ -231,23 +231,23 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 		}
 		text := teaserText(d)
 		rank := 0
-		ranked := res
-		for _, res := range res {
-			a := byExt[res.ID]
+		weak := weakIn(res)
+		for _, x := range res {
+			a := byExt[x.ID]
 			if a == nil || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) || !s.indexable(&a.Listing) {
 				continue
 			}
-			if weak(res, ranked) { // a chance overlap is no work for staff
+			if weak(x) { // a chance overlap is no work for staff
 				nWeak++
 				continue
 			}
 			rank++
 			l.Items = append(l.Items, &innobridge.DockingItem{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID,
-				AchievementExt: a.ExternalID, DemandTitle: d.Title, AchievementTitle: a.Title, Rank: rank, Score: res.Score,
-				Why: WhyLine(res.Why, text)})
+				AchievementExt: a.ExternalID, DemandTitle: d.Title, AchievementTitle: a.Title, Rank: rank, Score: x.Score,
+				Why: WhyLine(x.Why, text)})
 			if tracked[a.ID] == nil {
 				newPairs = append(newPairs, &innobridge.Match{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID,
-					AchievementExt: a.ExternalID, Status: innobridge.MatchRecommended, Score: res.Score, CreatedBy: u.ID})
+					AchievementExt: a.ExternalID, Status: innobridge.MatchRecommended, Score: x.Score, CreatedBy: u.ID})
 			}
 			if rank == r.TopN {
 				break

@@ -433,24 +433,27 @@ type Recommendation struct {
 // best shares 0.02–0.04 (one common word, such as 通过).
 const MinShare = 0.05
 
-// weak reports whether result r of res has little evidence: it shares less
-// than MinShare with the query, and lends nothing from a best match that
-// shares more.
-func weak(r match.Result, res []match.Result) bool {
-	if r.Why.Share >= MinShare {
-		return false
-	}
-	if r.Why.Parts.Related <= 0 {
-		return true
-	}
-	anchor := res[0].Why.Share
+// weakIn returns whether a result of res has little evidence: it shares
+// less than MinShare with the query, and lends nothing from a best match
+// (its anchor, else the first result) that shares more.
+func weakIn(res []match.Result) func(match.Result) bool {
+	share := make(map[string]float64, len(res))
 	for _, x := range res {
-		if x.ID == r.Why.Anchor {
-			anchor = x.Why.Share
-			break
-		}
+		share[x.ID] = x.Why.Share
 	}
-	return anchor < MinShare
+	return func(r match.Result) bool {
+		if r.Why.Share >= MinShare {
+			return false
+		}
+		if r.Why.Parts.Related <= 0 {
+			return true
+		}
+		anchor, ok := share[r.Why.Anchor]
+		if !ok {
+			anchor = res[0].Why.Share
+		}
+		return anchor < MinShare
+	}
 }
 
 // MaxRecommendations caps k.
@@ -509,6 +512,7 @@ func (s *Matching) achievementsFor(ctx context.Context, u *innobridge.User, d, f
 		return nil, false, err
 	}
 	ids := s.ids(res, g.achID)
+	weak := weakIn(res)
 	list, _, err := s.svc.FindAchievements(ctx, innobridge.ListingFilter{IDs: ids, Limit: len(ids) + 1})
 	if err != nil {
 		return nil, false, err
@@ -530,7 +534,7 @@ func (s *Matching) achievementsFor(ctx context.Context, u *innobridge.User, d, f
 		if _, ok := byExt[why.Anchor]; !ok {
 			why.Anchor, why.Related = "", nil
 		}
-		rec := &Recommendation{Achievement: a, Score: r.Score, Why: why, Weak: weak(r, res)}
+		rec := &Recommendation{Achievement: a, Score: r.Score, Why: why, Weak: weak(r)}
 		if party || ownsOrg(u, a.OwnerOrgID) {
 			rec.Tracked = tracked[a.ID]
 		}
@@ -584,6 +588,7 @@ func (s *Matching) demandsFor(ctx context.Context, u *innobridge.User, a *innobr
 		return nil, false, err
 	}
 	ids := s.ids(res, g.demID)
+	weak := weakIn(res)
 	if anchor := anchorOf(res); anchor != "" {
 		s.mu.Lock()
 		if id, ok := g.demID[anchor]; ok {
@@ -615,7 +620,7 @@ func (s *Matching) demandsFor(ctx context.Context, u *innobridge.User, a *innobr
 		} else {
 			why.Anchor, why.Related = "", nil
 		}
-		rec := &Recommendation{Demand: d, Score: r.Score, Why: why, Weak: weak(r, res)}
+		rec := &Recommendation{Demand: d, Score: r.Score, Why: why, Weak: weak(r)}
 		if party || ownsOrg(u, d.OwnerOrgID) {
 			rec.Tracked = tracked[d.ID]
 		}
