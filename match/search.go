@@ -1054,16 +1054,6 @@ func bitMap(keys, common []uint64) map[uint64]int {
 	return m
 }
 
-// isFunctionChar reports whether r is a function character, which rarely
-// begins or ends a term: spans drop them at their ends.
-func isFunctionChar(r rune) bool {
-	switch r {
-	case '的', '了', '在', '和', '与', '及', '或', '对', '于', '是', '为', '以', '而', '由', '从', '把', '被', '将', '其', '之', '中', '上', '下', '等':
-		return true
-	}
-	return false
-}
-
 // commonPair marks, in a spanText, a bigram too common to be read in the
 // search (Params.MaxDF) or lent by the best match: whether a listing has
 // it is unknown.
@@ -1165,10 +1155,10 @@ func spans(st *spanText, m uint64, minRunes int) []string {
 			if j < len(st.rs) && st.pair[j] == commonPair {
 				j--
 			}
-			for start < j && isFunctionChar(st.rs[start]) {
+			for start < j && zh.IsFunctionChar(st.rs[start]) {
 				start++
 			}
-			for j > start && isFunctionChar(st.rs[j-1]) {
+			for j > start && zh.IsFunctionChar(st.rs[j-1]) {
 				j--
 			}
 			if j-start >= minRunes {
