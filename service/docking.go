@@ -230,6 +230,7 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 			byExt[a.ExternalID] = a
 		}
 		text := teaserText(d)
+		words := s.wording(&d.Listing)
 		rank := 0
 		weak := weakIn(res)
 		for _, x := range res {
@@ -242,9 +243,11 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 				continue
 			}
 			rank++
+			why := x.Why
+			words.snap(&why, nil, &a.Listing)
 			l.Items = append(l.Items, &innobridge.DockingItem{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID,
 				AchievementExt: a.ExternalID, DemandTitle: d.Title, AchievementTitle: a.Title, Rank: rank, Score: x.Score,
-				Why: WhyLine(x.Why, text)})
+				Why: WhyLine(why, text)})
 			if tracked[a.ID] == nil {
 				newPairs = append(newPairs, &innobridge.Match{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID,
 					AchievementExt: a.ExternalID, Status: innobridge.MatchRecommended, Score: x.Score, CreatedBy: u.ID})

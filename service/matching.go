@@ -524,14 +524,20 @@ func (s *Matching) achievementsFor(ctx context.Context, u *innobridge.User, d, f
 	// The caller sees the demand as d: full, or title and teaser only.
 	qText := visibleDemandText(d)
 	party := u.IsStaff() || ownsOrg(u, d.OwnerOrgID)
+	words := s.wording(&full.Listing)
 	for _, r := range res {
 		a := byExt[r.ID]
 		if a == nil || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) {
 			continue
 		}
 		why := r.Why
+		var anchor *innobridge.Listing
+		if x := byExt[why.Anchor]; x != nil {
+			anchor = &x.Listing
+		}
+		words.snap(&why, anchor, &a.Listing)
 		why.Matched = keepVisible(why.Matched, qText)
-		if _, ok := byExt[why.Anchor]; !ok {
+		if anchor == nil {
 			why.Anchor, why.Related = "", nil
 		}
 		rec := &Recommendation{Achievement: a, Score: r.Score, Why: why, Weak: weak(r)}
@@ -607,12 +613,18 @@ func (s *Matching) demandsFor(ctx context.Context, u *innobridge.User, a *innobr
 		byExt[d.ExternalID] = d
 	}
 	party := u.IsStaff() || ownsOrg(u, a.OwnerOrgID)
+	words := s.wording(&a.Listing)
 	for _, r := range res {
 		d := byExt[r.ID]
 		if d == nil || declined[d.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) {
 			continue
 		}
 		why := r.Why
+		var anchorListing *innobridge.Listing
+		if x := byExt[why.Anchor]; x != nil {
+			anchorListing = &x.Listing
+		}
+		words.snap(&why, anchorListing, &d.Listing)
 		text := visibleDemandText(d)
 		why.Matched = keepVisible(why.Matched, text)
 		if anchor := byExt[why.Anchor]; anchor != nil {
@@ -701,6 +713,57 @@ func teaserText(d *innobridge.Demand) string {
 		return visibleDemandText(d)
 	}
 	return zh.Fold(d.Title + "\n" + d.Teaser)
+}
+
+// wording says an explanation's shared terms in whole words: the engine
+// finds them as runs of character pairs, which may cut a word (化硅 of
+// 碳化硅) or join words another way than the texts do (炉煤气 of 高炉煤气
+// against 转炉煤气). See zh.Text.Shared. Nil, which changes nothing, when
+// the engine runs without the dictionary.
+type wording struct {
+	an      *zh.Analyzer
+	query   *zh.Text
+	anchors map[*innobridge.Listing]*zh.Text
+}
+
+// wording returns the wording of the explanations of a search for the
+// listing q (the demand or the achievement searched for).
+func (s *Matching) wording(q *innobridge.Listing) *wording {
+	if s.opts.NoSegment {
+		return nil
+	}
+	an := s.opts.Analyzer
+	if an == nil {
+		an = zh.MustDefault()
+	}
+	return &wording{an: an, query: an.Cut(listingText(q)), anchors: map[*innobridge.Listing]*zh.Text{}}
+}
+
+// snap rewrites the shared terms of w, an explanation of listing l: the
+// terms matched are the query's, those related the anchor's (nil: none to
+// show), each said as what the text shares with l.
+func (wd *wording) snap(w *match.Why, anchor, l *innobridge.Listing) {
+	if wd == nil {
+		return
+	}
+	text := listingText(l)
+	w.Matched = wd.query.Shared(w.Matched, text)
+	if anchor == nil || len(w.Related) == 0 {
+		return
+	}
+	at := wd.anchors[anchor]
+	if at == nil {
+		at = wd.an.Cut(listingText(anchor))
+		wd.anchors[anchor] = at
+	}
+	w.Related = slices.DeleteFunc(at.Shared(w.Related, text), func(t string) bool {
+		return slices.ContainsFunc(w.Matched, func(m string) bool { return strings.Contains(m, t) })
+	})
+}
+
+// listingText is a listing's text as the engine reads it, folded.
+func listingText(l *innobridge.Listing) string {
+	return zh.Fold(l.Title + "\n" + strings.Join(l.Keywords, "\n") + "\n" + l.Teaser + "\n" + l.Description)
 }
 
 // keepVisible keeps the terms found in every one of the folded texts.

@@ -623,3 +623,50 @@ func TestWeakRecommendations(t *testing.T) {
 		t.Errorf("docking list lacks the arsenic pair: %+v", l.Items)
 	}
 }
+
+// TestExplanationInWords: the engine matches on character pairs, so the
+// stretch 高炉煤气 and 转炉煤气 share is 炉煤气; recommendations say it in
+// whole words, in both directions and on the docking list.
+func TestExplanationInWords(t *testing.T) {
+	f, m, _ := newMatching(t)
+	f.mustAchievement(t, f.otherMember, &innobridge.Achievement{Listing: innobridge.Listing{
+		ExternalID: "ach-bof", Title: "转炉煤气干法除尘与回收技术", Description: "优化静电除尘与煤气回收切换控制，提高转炉煤气回收量。", Field: "6"}, TRL: 8})
+	f.mustDemand(t, f.entMember, &innobridge.Demand{Listing: innobridge.Listing{
+		ExternalID: "dem-bf", Title: "高炉煤气放散率偏高", Description: "寻求高炉煤气平衡与回收技术。", Field: "6"}})
+	recs, err := m.AchievementsForDemand(as(f.staff), "dem-bf", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := m.DemandsForAchievement(as(f.staff), "ach-bof", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		dir  string
+		recs []*service.Recommendation
+		id   string
+	}{{"achievements for the demand", recs, "ach-bof"}, {"demands for the achievement", back, "dem-bf"}} {
+		var got []string
+		for _, r := range tc.recs {
+			if r.Achievement != nil && r.Achievement.ExternalID == tc.id || r.Demand != nil && r.Demand.ExternalID == tc.id {
+				got = r.Why.Matched
+			}
+		}
+		if !slices.Contains(got, "煤气") || slices.Contains(got, "炉煤气") {
+			t.Errorf("%s: %s matched %q, want 煤气 and not 炉煤气", tc.dir, tc.id, got)
+		}
+	}
+	l, err := m.CreateDockingList(as(f.staff), service.DockingRequest{Name: "煤气", TopN: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for _, it := range l.Items {
+		if it.DemandExt == "dem-bf" && it.AchievementExt == "ach-bof" {
+			line = it.Why
+		}
+	}
+	if !strings.Contains(line, "煤气") || strings.Contains(line, "炉煤气") {
+		t.Errorf("docking line %q: want 煤气 and not 炉煤气", line)
+	}
+}
