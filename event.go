@@ -219,12 +219,14 @@ type EventStore interface {
 	// UpdateEvent applies upd; ENOTFOUND if missing.
 	UpdateEvent(ctx context.Context, id int64, upd EventUpdate) (*Event, error)
 	// CancelEvent marks event id cancelled for reason, at the store's
-	// clock; ENOTFOUND if missing, ECONFLICT if it is cancelled already.
+	// clock; ENOTFOUND if missing, ECONFLICT if it is cancelled already:
+	// of several cancels at once, one succeeds.
 	CancelEvent(ctx context.Context, id int64, reason string) (*Event, error)
 	// AddEventListings puts the achievements and demands with these ids on
 	// event id, all or none: ENOTFOUND if there is no such event,
-	// ECONFLICT if one is on it already, EINVALID if a listing does not
-	// exist; the error names the listing.
+	// ECONFLICT if it is cancelled (a cancel at the same moment is waited
+	// for) or one is on it already, EINVALID if a listing does not exist;
+	// the error names the listing.
 	AddEventListings(ctx context.Context, id int64, achievementIDs, demandIDs []int64) error
 	// RemoveEventListing takes one listing off event id; ENOTFOUND if it is
 	// not on it.

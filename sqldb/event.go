@@ -122,15 +122,22 @@ func (s *Store) CancelEvent(ctx context.Context, id int64, reason string) (_ *in
 			return err
 		}
 		if e.Cancelled() {
-			return &innobridge.Error{Code: innobridge.ECONFLICT, Record: e.Name,
-				Message: fmt.Sprintf("event %d %q is cancelled already", id, e.Name)}
+			return cancelledAlready(id, e.Name)
 		}
 		now := s.Now()
 		e.Status, e.CancelReason, e.CancelledAt, e.UpdatedAt = innobridge.EventCancelled, reason, &now, now
-		_, err = tx.exec(ctx, `UPDATE events SET status = ?, cancel_reason = ?, cancelled_at = ?, updated_at = ? WHERE id = ?`,
-			string(e.Status), reason, timeValue(now), timeValue(now), id)
+		// Only a scheduled event: of two cancels at once, on PostgreSQL
+		// the second waits for the first's row lock and then finds
+		// nothing to update.
+		res, err := tx.exec(ctx, `UPDATE events SET status = ?, cancel_reason = ?, cancelled_at = ?, updated_at = ?
+			WHERE id = ? AND status = ?`, string(e.Status), reason, timeValue(now), timeValue(now), id, string(innobridge.EventScheduled))
 		if err != nil {
 			return s.conflict(err, fmt.Sprintf("event %d", id), eventFacts(e))
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return cancelledAlready(id, e.Name)
 		}
 		out = e
 		return nil
@@ -150,18 +157,17 @@ var eventSides = map[innobridge.ListingKind]eventSide{
 }
 
 // AddEventListings puts the listings on event id in one transaction: a
-// missing event (ENOTFOUND), a missing listing (EINVALID) or one on the
-// event already (ECONFLICT) leaves the event as it was.
+// missing event (ENOTFOUND), a cancelled one (ECONFLICT), a missing
+// listing (EINVALID) or one on the event already (ECONFLICT) leaves the
+// event as it was.
 func (s *Store) AddEventListings(ctx context.Context, id int64, achievementIDs, demandIDs []int64) (err error) {
 	defer wrap(&err, "AddEventListings(%d, %v, %v)", id, achievementIDs, demandIDs)
 	now := timeValue(s.Now())
 	return s.transact(ctx, func(tx dbq) error {
-		var one int
-		if err := tx.queryRow(ctx, `SELECT 1 FROM events WHERE id = ?`, id).Scan(&one); isNoRows(err) {
-			return notFound("event %d", id)
-		} else if err != nil {
+		if err := lockScheduled(ctx, tx, id); err != nil {
 			return err
 		}
+		var one int
 		for _, part := range []struct {
 			side eventSide
 			ids  []int64
@@ -192,6 +198,34 @@ func (s *Store) AddEventListings(ctx context.Context, id int64, achievementIDs, 
 		}
 		return nil
 	})
+}
+
+// lockScheduled checks that event id is scheduled and, on PostgreSQL,
+// holds its row until the transaction ends (by an update that changes
+// nothing), so that listings are not added while it is being cancelled:
+// the one waits for the other. ENOTFOUND if there is no event, ECONFLICT
+// if it is cancelled.
+func lockScheduled(ctx context.Context, tx dbq, id int64) error {
+	res, err := tx.exec(ctx, `UPDATE events SET status = status WHERE id = ? AND status = ?`, id, string(innobridge.EventScheduled))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	var name string
+	if err := tx.queryRow(ctx, `SELECT name FROM events WHERE id = ?`, id).Scan(&name); isNoRows(err) {
+		return notFound("event %d", id)
+	} else if err != nil {
+		return err
+	}
+	return &innobridge.Error{Code: innobridge.ECONFLICT, Record: name,
+		Message: fmt.Sprintf("event %d %q is cancelled: no listings can be added", id, name)}
+}
+
+func cancelledAlready(id int64, name string) error {
+	return &innobridge.Error{Code: innobridge.ECONFLICT, Record: name,
+		Message: fmt.Sprintf("event %d %q is cancelled already", id, name)}
 }
 
 // RemoveEventListing takes one listing off event id; ENOTFOUND if it is

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ var eventTests = []test{
 	{"CreateAndFind", testEvents},
 	{"Update", testUpdateEvent},
 	{"Cancel", testCancelEvent},
+	{"CancelOnceAtOnce", testCancelEventRace},
 	{"PastAndUpcomingPages", testEventPages},
 	{"Listings", testEventListings},
 	{"ErrListingsAllOrNone", testEventListingsAtomic},
@@ -124,6 +126,57 @@ func testCancelEvent(t *testing.T, b Backend) {
 	must(t, err, "UpdateEvent")
 	if got.Status != innobridge.EventCancelled || got.CancelReason != "主讲单位无法到场" {
 		t.Errorf("after UpdateEvent status %q reason %q, want it cancelled still", got.Status, got.CancelReason)
+	}
+}
+
+// testCancelEventRace cancels one event from several goroutines at once,
+// and adds a listing to it meanwhile: one cancel succeeds, the others
+// find it cancelled already (one audit entry, one reason kept), and an
+// add either came first or is refused.
+func testCancelEventRace(t *testing.T, b Backend) {
+	s, _ := MustOpen(t, b)
+	_, achs := pairFixture(t, s)
+	for round := range 3 {
+		e := newEvent("路演", innobridge.EventRoadshow, 3+round)
+		must(t, s.CreateEvent(t.Context(), e), "CreateEvent")
+		const n = 6
+		errs := make([]error, n)
+		var addErr error
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				_, errs[i] = s.CancelEvent(t.Context(), e.ID, "原因"+string(rune('A'+i)))
+			})
+		}
+		wg.Go(func() {
+			<-start
+			addErr = s.AddEventListings(t.Context(), e.ID, []int64{achs[0].ID}, nil)
+		})
+		close(start)
+		wg.Wait()
+		won := -1
+		for i, err := range errs {
+			switch {
+			case err == nil && won >= 0:
+				t.Errorf("round %d: cancels %d and %d both succeeded", round, won, i)
+			case err == nil:
+				won = i
+			case innobridge.ErrorCode(err) != innobridge.ECONFLICT:
+				t.Errorf("round %d: cancel %d: %v, want ECONFLICT", round, i, err)
+			}
+		}
+		got, err := s.FindEventByID(t.Context(), e.ID)
+		must(t, err, "FindEventByID")
+		if won < 0 || got.CancelReason != "原因"+string(rune('A'+won)) {
+			t.Errorf("round %d: winner %d, stored reason %q", round, won, got.CancelReason)
+		}
+		if on := len(got.Listings) == 1; addErr == nil != on || addErr != nil && innobridge.ErrorCode(addErr) != innobridge.ECONFLICT {
+			t.Errorf("round %d: add returned %v and the event has %d listings", round, addErr, len(got.Listings))
+		}
+		// Once cancelled, nothing is added.
+		wantCode(t, s.AddEventListings(t.Context(), e.ID, []int64{achs[1].ID}, nil), innobridge.ECONFLICT, "", "路演", "cancelled")
 	}
 }
 
