@@ -323,8 +323,14 @@ func TestDockingLists(t *testing.T) {
 	}
 	api := ts.client(t) // bearer calls, without the session cookie
 	staff := apiToken(t, api, "staff1")
-	r = apiCall(t, api, staff, "POST", "/api/v1/docking-lists", `{"name":"节能专场","field":"6","top_n":3}`)
+	r = apiCall(t, api, staff, "POST", "/api/v1/docking-lists", `{"name":"节能专场","top_n":3}`)
 	wantStatus(t, r, http.StatusCreated)
+	// No demand of the field: no empty list, an error naming the field.
+	r = apiCall(t, api, staff, "POST", "/api/v1/docking-lists", `{"name":"新能源专场","field":"6","top_n":3}`)
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, `"field":{"code":"none"`) || !strings.Contains(r.body, "新能源专场") {
+		t.Errorf("docking list of a field without demands: %s", r.body)
+	}
 	r = apiCall(t, api, staff, "PATCH", "/api/v1/docking-lists/"+id+"/items/"+itoa(int(removed.ID)), `{"state":"accepted"}`)
 	wantStatus(t, r, http.StatusOK)
 	wantStatus(t, apiCall(t, api, staff, "PATCH", "/api/v1/docking-lists/"+id+"/items/999999", `{"state":"accepted"}`), http.StatusNotFound)

@@ -195,6 +195,18 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 	if err != nil {
 		return nil, err
 	}
+	if len(demands) == 0 { // a list without demands is no work for anyone
+		v := innobridge.Validation{Record: r.Name}
+		switch {
+		case ev != nil:
+			v.Add("event", "lapsed", "活动的需求均已撤回、下架或过期 (none of the event's demands is published and current)")
+		case r.Field != "" || r.Region != "":
+			v.Add("field", "none", "该领域和地区没有在期需求 (no published, current demand in this field and region)")
+		default:
+			v.Add("name", "none", "平台上没有在期需求 (no published, current demand)")
+		}
+		return nil, v.Err()
+	}
 	l := &innobridge.DockingList{Name: r.Name, Field: r.Field, Region: r.Region, EventID: r.EventID, TopN: r.TopN, CreatedBy: u.ID}
 	if ev != nil {
 		l.EventName = ev.Name

@@ -420,10 +420,10 @@ func TestEventLapsedListings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, as := pairs(after)
+	ds, achs := pairs(after)
 	for _, x := range []string{"dem-soon", "ach-soon", "ach-arsenic"} {
-		if slices.Contains(ds, x) || slices.Contains(as, x) {
-			t.Errorf("the docking list made after they lapsed pairs %s (demands %v, achievements %v)", x, ds, as)
+		if slices.Contains(ds, x) || slices.Contains(achs, x) {
+			t.Errorf("the docking list made after they lapsed pairs %s (demands %v, achievements %v)", x, ds, achs)
 		}
 	}
 	if len(after.Items) == 0 {
@@ -440,5 +440,16 @@ func TestEventLapsedListings(t *testing.T) {
 	}
 	if _, ok := lapses(d)["ach-soon"]; ok || len(d.Achievements) != 2 {
 		t.Errorf("after removing ach-soon the event has %d achievements: %v", len(d.Achievements), lapses(d))
+	}
+
+	// Once its last current demand is withdrawn too, the event gets no
+	// empty docking list but an error that says why.
+	if _, err := f.svc.UpdateDemand(as(f.entMember), f.demPublic.ID, innobridge.DemandUpdate{Status: ptr(innobridge.StatusWithdrawn)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.CreateDockingList(staff, service.DockingRequest{EventID: e.ID, TopN: 5})
+	wantCode(t, err, innobridge.EINVALID)
+	if e, ok := err.(*innobridge.Error); !ok || e.Fields["event"].Code != "lapsed" {
+		t.Errorf("docking list of an event whose demands all lapsed: %v, want EINVALID on event", err)
 	}
 }
