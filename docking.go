@@ -123,17 +123,20 @@ type MatchCounts struct {
 // DockingList (对接清单) is a set of demands chosen by staff, each with its
 // top matches, reviewed before the list goes out to the parties.
 type DockingList struct {
-	ID        int64          `json:"id"`
-	Name      string         `json:"name"`
-	Field     string         `json:"field,omitempty"`      // TechField code the demands were chosen by, or ""
-	Region    string         `json:"region,omitempty"`     // region code prefix, or ""
-	EventID   int64          `json:"event_id,omitempty"`   // the event whose demands the list covers, or 0
-	EventName string         `json:"event_name,omitempty"` // the event's name (read only)
-	TopN      int            `json:"top_n"`                // matches per demand
-	CreatedBy int64          `json:"-"`
-	CreatedAt time.Time      `json:"created_at"`
-	Items     []*DockingItem `json:"items,omitempty"`
-	Pairs     int            `json:"pairs"` // number of items (read only)
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Field     string `json:"field,omitempty"`      // TechField code the demands were chosen by, or ""
+	Region    string `json:"region,omitempty"`     // region code prefix, or ""
+	EventID   int64  `json:"event_id,omitempty"`   // the event whose demands the list covers, or 0
+	EventName string `json:"event_name,omitempty"` // the event's name (read only)
+	// EventCancelled: the event was cancelled after the list was made
+	// (read only).
+	EventCancelled bool           `json:"event_cancelled,omitempty"`
+	TopN           int            `json:"top_n"` // matches per demand
+	CreatedBy      int64          `json:"-"`
+	CreatedAt      time.Time      `json:"created_at"`
+	Items          []*DockingItem `json:"items,omitempty"`
+	Pairs          int            `json:"pairs"` // number of items (read only)
 }
 
 // DockingItemState is a reviewer's decision on one pair of a list.

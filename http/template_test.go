@@ -63,7 +63,7 @@ func samplePages() map[string]page {
 				ByReason: map[innobridge.DeclineReason]int{innobridge.DeclinePrice: 2}}, F: dockingForm{Name: "x", Field: "6", Region: "320500", TopN: "5"},
 			Errs: map[string]innobridge.FieldError{"name": {Code: "required", Message: "x (y)"}}, Err: "x (y)", Regions: regions},
 		"docking": &dockingPage{Base: base, L: &innobridge.DockingList{ID: 1, Name: "三月对接会", Field: "6", Region: "320500", TopN: 5, CreatedAt: now,
-			EventID: 1, EventName: "三月路演"},
+			EventID: 1, EventName: "三月路演", EventCancelled: true},
 			Groups: groupItems([]*innobridge.DockingItem{{ID: 1, DemandExt: "dem-1", DemandTitle: "需求", AchievementExt: "ach-1", AchievementTitle: "成果",
 				Rank: 1, Score: 1.5, Why: "共同词：煤气", State: innobridge.DockingProposed}, {ID: 2, DemandExt: "dem-1", Rank: 2, State: innobridge.DockingRemoved}})},
 		"events": &eventsPage{Base: base, When: "past", Items: []*innobridge.Event{sampleEvent(now), {ID: 2, Name: "往期对接会",
@@ -159,6 +159,10 @@ func TestTemplates(t *testing.T) {
 							t.Errorf("criterion %q not shown", want)
 						}
 					}
+				}
+				// A docking list says when its event was cancelled.
+				if name == "docking" && !strings.Contains(out, "badge-cancelled") {
+					t.Errorf("docking list of a cancelled event not marked")
 				}
 				// A demand's strong recommendations list first; the weak
 				// ones come apart, marked, with their coverage.

@@ -119,7 +119,8 @@ func (s *Store) CountMatches(ctx context.Context) (_ *innobridge.MatchCounts, er
 	return c, rows.Err()
 }
 
-const dockingListCols = "l.id, l.name, l.field, l.region, l.event_id, COALESCE(e.name, ''), l.top_n, l.created_by, l.created_at, " +
+const dockingListCols = "l.id, l.name, l.field, l.region, l.event_id, COALESCE(e.name, ''), " +
+	"CASE WHEN e.status = 'cancelled' THEN 1 ELSE 0 END, l.top_n, l.created_by, l.created_at, " +
 	"(SELECT COUNT(*) FROM docking_items i WHERE i.list_id = l.id)"
 
 // dockingListFrom names the list's event, if it has one.
@@ -127,7 +128,7 @@ const dockingListFrom = "docking_lists l LEFT JOIN events e ON e.id = l.event_id
 
 func dockingListDest() (*innobridge.DockingList, []any) {
 	l := &innobridge.DockingList{}
-	return l, []any{&l.ID, &l.Name, &l.Field, &l.Region, idScan{&l.EventID}, &l.EventName, &l.TopN, &l.CreatedBy,
+	return l, []any{&l.ID, &l.Name, &l.Field, &l.Region, idScan{&l.EventID}, &l.EventName, &l.EventCancelled, &l.TopN, &l.CreatedBy,
 		timeScan{&l.CreatedAt}, &l.Pairs}
 }
 

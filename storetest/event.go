@@ -309,6 +309,20 @@ func testDockingListEvent(t *testing.T, b Backend) {
 		t.Errorf("list summaries: %+v, %+v", lists[0], lists[1])
 	}
 	wantCode(t, s.CreateDockingList(t.Context(), &innobridge.DockingList{Name: "坏", EventID: 777, TopN: 1}), innobridge.EINVALID, "")
+	if got.EventCancelled || lists[1].EventCancelled {
+		t.Errorf("the list of a scheduled event reads as cancelled")
+	}
+	// The event is cancelled after: its lists say so.
+	_, err = s.CancelEvent(t.Context(), e.ID, "延期")
+	must(t, err, "CancelEvent")
+	got, err = s.FindDockingListByID(t.Context(), l.ID)
+	must(t, err, "FindDockingListByID")
+	lists, _, err = s.FindDockingLists(t.Context(), 0, 10)
+	must(t, err, "FindDockingLists")
+	if !got.EventCancelled || !lists[1].EventCancelled || lists[0].EventCancelled {
+		t.Errorf("after the event is cancelled: list %v, summaries %v, %v; want the event's list marked, the other not",
+			got.EventCancelled, lists[1].EventCancelled, lists[0].EventCancelled)
+	}
 }
 
 // eventPageCase is a page of events FindEvents should give: the events'
