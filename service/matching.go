@@ -620,14 +620,15 @@ func (s *Matching) demandsFor(ctx context.Context, u *innobridge.User, a *innobr
 			continue
 		}
 		why := r.Why
+		anchor := byExt[why.Anchor]
 		var anchorListing *innobridge.Listing
-		if x := byExt[why.Anchor]; x != nil {
-			anchorListing = &x.Listing
+		if anchor != nil {
+			anchorListing = &anchor.Listing
 		}
 		words.snap(&why, anchorListing, &d.Listing)
 		text := visibleDemandText(d)
 		why.Matched = keepVisible(why.Matched, text)
-		if anchor := byExt[why.Anchor]; anchor != nil {
+		if anchor != nil {
 			why.Related = keepVisible(why.Related, text, visibleDemandText(anchor))
 		} else {
 			why.Anchor, why.Related = "", nil
