@@ -228,7 +228,8 @@ type EventStore interface {
 	// for) or one is on it already, EINVALID if a listing does not exist;
 	// the error names the listing.
 	AddEventListings(ctx context.Context, id int64, achievementIDs, demandIDs []int64) error
-	// RemoveEventListing takes one listing off event id; ENOTFOUND if it is
-	// not on it.
+	// RemoveEventListing takes one listing off event id; ENOTFOUND if there
+	// is no event or the listing is not on it, ECONFLICT if it is
+	// cancelled.
 	RemoveEventListing(ctx context.Context, id int64, kind ListingKind, listingID int64) error
 }

@@ -220,7 +220,7 @@ func lockScheduled(ctx context.Context, tx dbq, id int64) error {
 		return err
 	}
 	return &innobridge.Error{Code: innobridge.ECONFLICT, Record: name,
-		Message: fmt.Sprintf("event %d %q is cancelled: no listings can be added", id, name)}
+		Message: fmt.Sprintf("event %d %q is cancelled: its listings cannot change", id, name)}
 }
 
 func cancelledAlready(id int64, name string) error {
@@ -228,8 +228,8 @@ func cancelledAlready(id int64, name string) error {
 		Message: fmt.Sprintf("event %d %q is cancelled already", id, name)}
 }
 
-// RemoveEventListing takes one listing off event id; ENOTFOUND if it is
-// not on it.
+// RemoveEventListing takes one listing off event id; ENOTFOUND if there
+// is no event or the listing is not on it, ECONFLICT if it is cancelled.
 func (s *Store) RemoveEventListing(ctx context.Context, id int64, kind innobridge.ListingKind, listingID int64) (err error) {
 	defer wrap(&err, "RemoveEventListing(%d, %s, %d)", id, kind, listingID)
 	sd, ok := eventSides[kind]
@@ -237,6 +237,9 @@ func (s *Store) RemoveEventListing(ctx context.Context, id int64, kind innobridg
 		return &innobridge.Error{Code: innobridge.EINVALID, Message: fmt.Sprintf("unknown listing kind %q", kind)}
 	}
 	return s.transact(ctx, func(tx dbq) error {
+		if err := lockScheduled(ctx, tx, id); err != nil {
+			return err
+		}
 		res, err := tx.exec(ctx, `DELETE FROM `+sd.link+` WHERE event_id = ? AND `+sd.col+` = ?`, id, listingID)
 		if err != nil {
 			return err

@@ -132,13 +132,15 @@ func testCancelEvent(t *testing.T, b Backend) {
 // testCancelEventRace cancels one event from several goroutines at once,
 // and adds a listing to it meanwhile: one cancel succeeds, the others
 // find it cancelled already (one audit entry, one reason kept), and an
-// add either came first or is refused.
+// add either came first or is refused; after, its listings stay as they
+// are.
 func testCancelEventRace(t *testing.T, b Backend) {
 	s, _ := MustOpen(t, b)
 	_, achs := pairFixture(t, s)
 	for round := range 3 {
 		e := newEvent("路演", innobridge.EventRoadshow, 3+round)
 		must(t, s.CreateEvent(t.Context(), e), "CreateEvent")
+		must(t, s.AddEventListings(t.Context(), e.ID, []int64{achs[1].ID}, nil), "AddEventListings")
 		const n = 6
 		errs := make([]error, n)
 		var addErr error
@@ -172,11 +174,12 @@ func testCancelEventRace(t *testing.T, b Backend) {
 		if won < 0 || got.CancelReason != "原因"+string(rune('A'+won)) {
 			t.Errorf("round %d: winner %d, stored reason %q", round, won, got.CancelReason)
 		}
-		if on := len(got.Listings) == 1; addErr == nil != on || addErr != nil && innobridge.ErrorCode(addErr) != innobridge.ECONFLICT {
+		if on := len(got.Listings) == 2; addErr == nil != on || addErr != nil && innobridge.ErrorCode(addErr) != innobridge.ECONFLICT {
 			t.Errorf("round %d: add returned %v and the event has %d listings", round, addErr, len(got.Listings))
 		}
-		// Once cancelled, nothing is added.
-		wantCode(t, s.AddEventListings(t.Context(), e.ID, []int64{achs[1].ID}, nil), innobridge.ECONFLICT, "", "路演", "cancelled")
+		// Once cancelled, nothing is added or taken off.
+		wantCode(t, s.AddEventListings(t.Context(), e.ID, []int64{achs[2].ID}, nil), innobridge.ECONFLICT, "", "路演", "cancelled")
+		wantCode(t, s.RemoveEventListing(t.Context(), e.ID, innobridge.KindAchievement, achs[1].ID), innobridge.ECONFLICT, "", "路演", "cancelled")
 	}
 }
 
