@@ -256,7 +256,7 @@ func (s *Matching) CreateDockingList(ctx context.Context, r DockingRequest) (*in
 			}
 			rank++
 			why := x.Why
-			words.snap(&why, nil, &a.Listing)
+			words.snap(&why, nil, listingText(&a.Listing))
 			l.Items = append(l.Items, &innobridge.DockingItem{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID,
 				AchievementExt: a.ExternalID, DemandTitle: d.Title, AchievementTitle: a.Title, Rank: rank, Score: x.Score,
 				Why: WhyLine(why, text)})

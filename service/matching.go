@@ -488,8 +488,9 @@ func (s *Matching) ForDemand(ctx context.Context, d *innobridge.Demand, k int) (
 	if err != nil {
 		return nil, err
 	}
+	words := s.wording(&full.Listing) // once, however many rounds
 	for n := k + len(declined) + 10; ; n = min(4*n, maxFetch) {
-		out, more, err := s.achievementsFor(ctx, u, d, full, k, n, declined, tracked)
+		out, more, err := s.achievementsFor(ctx, u, d, full, k, n, declined, tracked, words)
 		if err != nil || len(out) == k || !more || n >= maxFetch {
 			return out, err
 		}
@@ -505,7 +506,7 @@ const maxFetch = 2000
 // keeps up to k the caller may see; more reports whether the engine had
 // n to give (so that asking for more may find more).
 func (s *Matching) achievementsFor(ctx context.Context, u *innobridge.User, d, full *innobridge.Demand, k, n int,
-	declined map[int64]bool, tracked map[int64]*innobridge.Match) (out []*Recommendation, more bool, err error) {
+	declined map[int64]bool, tracked map[int64]*innobridge.Match, words *wording) (out []*Recommendation, more bool, err error) {
 	g := s.cur()
 	res, err := g.ix.Search(ctx, full, n)
 	if err != nil {
@@ -524,7 +525,6 @@ func (s *Matching) achievementsFor(ctx context.Context, u *innobridge.User, d, f
 	// The caller sees the demand as d: full, or title and teaser only.
 	qText := visibleDemandText(d)
 	party := u.IsStaff() || ownsOrg(u, d.OwnerOrgID)
-	words := s.wording(&full.Listing)
 	for _, r := range res {
 		a := byExt[r.ID]
 		if a == nil || declined[a.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) {
@@ -535,7 +535,7 @@ func (s *Matching) achievementsFor(ctx context.Context, u *innobridge.User, d, f
 		if x := byExt[why.Anchor]; x != nil {
 			anchor = &x.Listing
 		}
-		words.snap(&why, anchor, &a.Listing)
+		words.snap(&why, anchor, listingText(&a.Listing))
 		why.Matched = keepVisible(why.Matched, qText)
 		if anchor == nil {
 			why.Anchor, why.Related = "", nil
@@ -576,8 +576,9 @@ func (s *Matching) ForAchievement(ctx context.Context, a *innobridge.Achievement
 	if err != nil {
 		return nil, err
 	}
+	words := s.wording(&a.Listing) // once, however many rounds
 	for n := k + len(declined) + 10; ; n = min(4*n, maxFetch) {
-		out, more, err := s.demandsFor(ctx, u, a, k, n, declined, tracked)
+		out, more, err := s.demandsFor(ctx, u, a, k, n, declined, tracked, words)
 		if err != nil || len(out) == k || !more || n >= maxFetch {
 			return out, err
 		}
@@ -587,7 +588,7 @@ func (s *Matching) ForAchievement(ctx context.Context, a *innobridge.Achievement
 // demandsFor asks the engine for n demands for achievement a and keeps up
 // to k the caller may see; more reports whether the engine had n to give.
 func (s *Matching) demandsFor(ctx context.Context, u *innobridge.User, a *innobridge.Achievement, k, n int,
-	declined map[int64]bool, tracked map[int64]*innobridge.Match) (out []*Recommendation, more bool, err error) {
+	declined map[int64]bool, tracked map[int64]*innobridge.Match, words *wording) (out []*Recommendation, more bool, err error) {
 	g := s.cur()
 	res, err := g.ix.DemandsFor(ctx, a, n)
 	if err != nil {
@@ -613,7 +614,6 @@ func (s *Matching) demandsFor(ctx context.Context, u *innobridge.User, a *innobr
 		byExt[d.ExternalID] = d
 	}
 	party := u.IsStaff() || ownsOrg(u, a.OwnerOrgID)
-	words := s.wording(&a.Listing)
 	for _, r := range res {
 		d := byExt[r.ID]
 		if d == nil || declined[d.ID] || sameOwner(a.OwnerOrgID, d.OwnerOrgID) {
@@ -625,8 +625,8 @@ func (s *Matching) demandsFor(ctx context.Context, u *innobridge.User, a *innobr
 		if anchor != nil {
 			anchorListing = &anchor.Listing
 		}
-		words.snap(&why, anchorListing, &d.Listing)
 		text := visibleDemandText(d)
+		words.snap(&why, anchorListing, text)
 		why.Matched = keepVisible(why.Matched, text)
 		if anchor != nil {
 			why.Related = keepVisible(why.Related, text, visibleDemandText(anchor))
@@ -740,14 +740,14 @@ func (s *Matching) wording(q *innobridge.Listing) *wording {
 	return &wording{an: an, query: an.Cut(listingText(q)), anchors: map[*innobridge.Listing]*zh.Text{}}
 }
 
-// snap rewrites the shared terms of w, an explanation of listing l: the
-// terms matched are the query's, those related the anchor's (nil: none to
-// show), each said as what the text shares with l.
-func (wd *wording) snap(w *match.Why, anchor, l *innobridge.Listing) {
+// snap rewrites the shared terms of w, an explanation of a listing whose
+// folded text is text: the terms matched are the query's, those related
+// the anchor's (nil: none to show), each said as what the text shares
+// with them.
+func (wd *wording) snap(w *match.Why, anchor *innobridge.Listing, text string) {
 	if wd == nil {
 		return
 	}
-	text := listingText(l)
 	w.Matched = wd.query.Shared(w.Matched, text)
 	if anchor == nil || len(w.Related) == 0 {
 		return

@@ -18,7 +18,7 @@ func TestWordingSnap(t *testing.T) {
 	anchor := &innobridge.Listing{Title: "钢铁企业高炉煤气高效燃烧", Description: "采用蓄热式高温空气燃烧与烟气余热梯级回收。"}
 	l := &innobridge.Listing{Title: "转炉煤气余热回收", Description: "烟气余热回收与蓄热式燃烧。"}
 	w := match.Why{Matched: []string{"炉煤气"}, Related: []string{"热式高温空气燃烧", "余热梯级回收", "炉煤气"}}
-	m.wording(query).snap(&w, anchor, l)
+	m.wording(query).snap(&w, anchor, listingText(l))
 	if want := []string{"煤气"}; !slices.Equal(w.Matched, want) {
 		t.Errorf("matched %q, want %q", w.Matched, want)
 	}
@@ -28,7 +28,7 @@ func TestWordingSnap(t *testing.T) {
 	// Without the dictionary the engine's terms stay as they are.
 	m.opts.NoSegment = true
 	w = match.Why{Matched: []string{"炉煤气"}}
-	m.wording(query).snap(&w, anchor, l)
+	m.wording(query).snap(&w, anchor, listingText(l))
 	if want := []string{"炉煤气"}; !slices.Equal(w.Matched, want) {
 		t.Errorf("without the dictionary, matched %q, want %q", w.Matched, want)
 	}
