@@ -57,10 +57,8 @@ func (t *Text) Shared(terms []string, other string) []string {
 					out = append(out, r)
 				}
 			}
-			from = lo + 1
-			for from < len(t.s) && !utf8.RuneStart(t.s[from]) {
-				from++
-			}
+			_, size := utf8.DecodeRuneInString(t.s[lo:])
+			from = lo + size
 		}
 	}
 	slices.SortStableFunc(out, func(a, b string) int {
