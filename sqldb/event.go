@@ -121,14 +121,12 @@ func (s *Store) CancelEvent(ctx context.Context, id int64, reason string) (_ *in
 		if err != nil {
 			return err
 		}
-		if e.Cancelled() {
-			return cancelledAlready(id, e.Name)
-		}
 		now := s.Now()
 		e.Status, e.CancelReason, e.CancelledAt, e.UpdatedAt = innobridge.EventCancelled, reason, &now, now
-		// Only a scheduled event: of two cancels at once, on PostgreSQL
-		// the second waits for the first's row lock and then finds
-		// nothing to update.
+		// Only a scheduled event: one cancelled already is left as it
+		// is, and of two cancels at once, on PostgreSQL the second
+		// waits for the first's row lock and then finds nothing to
+		// update.
 		res, err := tx.exec(ctx, `UPDATE events SET status = ?, cancel_reason = ?, cancelled_at = ?, updated_at = ?
 			WHERE id = ? AND status = ?`, string(e.Status), reason, timeValue(now), timeValue(now), id, string(innobridge.EventScheduled))
 		if err != nil {
@@ -137,7 +135,8 @@ func (s *Store) CancelEvent(ctx context.Context, id int64, reason string) (_ *in
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
-			return cancelledAlready(id, e.Name)
+			return &innobridge.Error{Code: innobridge.ECONFLICT, Record: e.Name,
+				Message: fmt.Sprintf("event %d %q is cancelled already", id, e.Name)}
 		}
 		out = e
 		return nil
@@ -221,11 +220,6 @@ func lockScheduled(ctx context.Context, tx dbq, id int64) error {
 	}
 	return &innobridge.Error{Code: innobridge.ECONFLICT, Record: name,
 		Message: fmt.Sprintf("event %d %q is cancelled: its listings cannot change", id, name)}
-}
-
-func cancelledAlready(id int64, name string) error {
-	return &innobridge.Error{Code: innobridge.ECONFLICT, Record: name,
-		Message: fmt.Sprintf("event %d %q is cancelled already", id, name)}
 }
 
 // RemoveEventListing takes one listing off event id; ENOTFOUND if there
