@@ -58,18 +58,42 @@ func (r DeclineReason) Valid() bool { _, ok := declineNames[r]; return ok }
 
 // Match is one tracked pair of a demand and an achievement.
 type Match struct {
-	ID             int64         `json:"id"`
-	DemandID       int64         `json:"-"`
-	AchievementID  int64         `json:"-"`
-	DemandExt      string        `json:"demand"`      // demand's external id (read only)
-	AchievementExt string        `json:"achievement"` // achievement's external id (read only)
-	Status         MatchStatus   `json:"status"`
-	Reason         DeclineReason `json:"reason,omitempty"` // set when Status is declined
-	Note           string        `json:"note,omitempty"`
-	Score          float64       `json:"score"` // the engine's score when first recommended
-	CreatedBy      int64         `json:"-"`
-	CreatedAt      time.Time     `json:"created_at"`
-	UpdatedAt      time.Time     `json:"updated_at"`
+	ID             int64  `json:"id"`
+	DemandID       int64  `json:"-"`
+	AchievementID  int64  `json:"-"`
+	DemandExt      string `json:"demand"`      // demand's external id (read only)
+	AchievementExt string `json:"achievement"` // achievement's external id (read only)
+	// The listings' titles and their owners' names (read only; tracked
+	// pairs are listed to staff only, who may read every demand).
+	DemandTitle      string        `json:"demand_title"`
+	AchievementTitle string        `json:"achievement_title"`
+	DemandOwner      string        `json:"demand_owner,omitempty"`
+	AchievementOwner string        `json:"achievement_owner,omitempty"`
+	Status           MatchStatus   `json:"status"`
+	Reason           DeclineReason `json:"reason,omitempty"` // set when Status is declined
+	Note             string        `json:"note,omitempty"`
+	Score            float64       `json:"score"` // the engine's score when first recommended
+	CreatedBy        int64         `json:"-"`
+	CreatedAt        time.Time     `json:"created_at"`
+	UpdatedAt        time.Time     `json:"updated_at"`
+}
+
+// MatchQuiet is how long an open pair may go unchanged before staff are
+// shown it as gone quiet (停滞).
+const MatchQuiet = 30 * 24 * time.Hour
+
+// MatchOpenStatuses are the statuses of pairs still in progress: neither
+// signed nor declined.
+var MatchOpenStatuses = []MatchStatus{MatchRecommended, MatchContacted, MatchNegotiating}
+
+// Open reports whether m is still in progress.
+func (m *Match) Open() bool { return m.Status != MatchSigned && m.Status != MatchDeclined }
+
+// QuietAt reports whether m is open and, at now, unchanged for longer than
+// MatchQuiet: what MatchFilter{Statuses: MatchOpenStatuses,
+// UpdatedBefore: now.Add(-MatchQuiet)} selects.
+func (m *Match) QuietAt(now time.Time) bool {
+	return m.Open() && m.UpdatedAt.Before(now.Add(-MatchQuiet))
 }
 
 // Validate checks m's status and reason.
@@ -102,8 +126,12 @@ type MatchFilter struct {
 	DemandIDs      []int64
 	AchievementIDs []int64
 	Statuses       []MatchStatus
-	Offset         int
-	Limit          int // 0 means no limit
+	Reasons        []DeclineReason
+	// UpdatedBefore, if set, keeps pairs last changed before it: the
+	// ones gone quiet.
+	UpdatedBefore time.Time
+	Offset        int
+	Limit         int // 0 means no limit
 }
 
 // MatchUpdate changes a tracked pair. Nil fields are left alone.

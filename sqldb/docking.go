@@ -10,13 +10,16 @@ import (
 // matchCols is the select list of a tracked pair joined with both listings
 // (aliases m, d, a), in the order of matchDest.
 const matchCols = "m.id, m.demand_id, m.achievement_id, COALESCE(d.external_id, ''), COALESCE(a.external_id, ''), " +
+	"d.title, a.title, COALESCE(od.name, ''), COALESCE(oa.name, ''), " +
 	"m.status, m.reason, m.note, m.score, m.created_by, m.created_at, m.updated_at"
 
-const matchFrom = "matches m JOIN demands d ON d.id = m.demand_id JOIN achievements a ON a.id = m.achievement_id"
+const matchFrom = "matches m JOIN demands d ON d.id = m.demand_id JOIN achievements a ON a.id = m.achievement_id " +
+	"LEFT JOIN organizations od ON od.id = d.owner_org_id LEFT JOIN organizations oa ON oa.id = a.owner_org_id"
 
 func matchDest() (*innobridge.Match, []any) {
 	m := &innobridge.Match{}
-	return m, []any{&m.ID, &m.DemandID, &m.AchievementID, &m.DemandExt, &m.AchievementExt, &m.Status, &m.Reason,
+	return m, []any{&m.ID, &m.DemandID, &m.AchievementID, &m.DemandExt, &m.AchievementExt,
+		&m.DemandTitle, &m.AchievementTitle, &m.DemandOwner, &m.AchievementOwner, &m.Status, &m.Reason,
 		&m.Note, &m.Score, &m.CreatedBy, timeScan{&m.CreatedAt}, timeScan{&m.UpdatedAt}}
 }
 
@@ -40,6 +43,13 @@ func (s *Store) FindMatches(ctx context.Context, f innobridge.MatchFilter) (_ []
 	if len(f.Statuses) > 0 {
 		cond, args := inList("m.status", strs(f.Statuses))
 		q.and(cond, args...)
+	}
+	if len(f.Reasons) > 0 {
+		cond, args := inList("m.reason", strs(f.Reasons))
+		q.and(cond, args...)
+	}
+	if !f.UpdatedBefore.IsZero() {
+		q.and("m.updated_at < ?", timeValue(f.UpdatedBefore))
 	}
 	return findPage(ctx, s.reader(), q, matchDest)
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/innobridge/innobridge"
 )
@@ -18,17 +19,42 @@ var dockingTests = []test{
 	{"ErrItemRollsBackList", testDockingListFailure},
 }
 
-// pairFixture stores two demands and three achievements.
+// pairFixture stores two demands and three achievements; d1 is owned by
+// 甲科技园 and a1 by 乙大学, the others by no one.
 func pairFixture(t *testing.T, s innobridge.Store) (dems []*innobridge.Demand, achs []*innobridge.Achievement) {
 	t.Helper()
-	for _, ext := range []string{"d1", "d2"} {
-		dems = append(dems, MustCreateDemand(t, s, &innobridge.Demand{Listing: innobridge.Listing{ExternalID: ext, Title: "需求" + ext,
-			Status: innobridge.StatusPublished}, Confidentiality: innobridge.ConfPublic}))
+	park := MustCreateOrganization(t, s, NewOrganization("o-park", "甲科技园", innobridge.OrgPark, "", ""))
+	uni := MustCreateOrganization(t, s, NewOrganization("o-uni", "乙大学", innobridge.OrgUniversity, "", ""))
+	for i, ext := range []string{"d1", "d2"} {
+		d := &innobridge.Demand{Listing: innobridge.Listing{ExternalID: ext, Title: "需求" + ext,
+			Status: innobridge.StatusPublished}, Confidentiality: innobridge.ConfPublic}
+		if i == 0 {
+			d.OwnerOrgID = park.ID
+		}
+		dems = append(dems, MustCreateDemand(t, s, d))
 	}
-	for _, ext := range []string{"a1", "a2", "a3"} {
-		achs = append(achs, MustCreateAchievement(t, s, NewAchievement(t, ext, "成果"+ext, "", 0)))
+	for i, ext := range []string{"a1", "a2", "a3"} {
+		owner := int64(0)
+		if i == 0 {
+			owner = uni.ID
+		}
+		achs = append(achs, MustCreateAchievement(t, s, NewAchievement(t, ext, "成果"+ext, "", owner)))
 	}
 	return dems, achs
+}
+
+// wantPair fills in the read-only fields FindMatches reports for a pair of
+// pairFixture's listings.
+func wantPair(m innobridge.Match, d, a string) *innobridge.Match {
+	m.DemandExt, m.AchievementExt, m.DemandTitle, m.AchievementTitle = d, a, "需求"+d, "成果"+a
+	m.DemandOwner, m.AchievementOwner = "", ""
+	if d == "d1" {
+		m.DemandOwner = "甲科技园"
+	}
+	if a == "a1" {
+		m.AchievementOwner = "乙大学"
+	}
+	return &m
 }
 
 func matchExts(list []*innobridge.Match) []string {
@@ -51,18 +77,16 @@ func testMatches(t *testing.T, b Backend) {
 	if m1.ID == 0 || !m1.CreatedAt.Equal(clock.Peek()) || !m1.UpdatedAt.Equal(m1.CreatedAt) {
 		t.Errorf("after CreateMatch ID %d, times %v/%v; want an ID and the clock's %v", m1.ID, m1.CreatedAt, m1.UpdatedAt, clock.Peek())
 	}
-	mk(0, 1, innobridge.MatchContacted, 0.5)
+	m2 := mk(0, 1, innobridge.MatchContacted, 0.5)
 	mk(1, 1, innobridge.MatchRecommended, 0.25)
 	mk(1, 2, innobridge.MatchSigned, 0.75)
 
 	list, _, err := s.FindMatches(t.Context(), innobridge.MatchFilter{IDs: []int64{m1.ID}})
 	must(t, err, "FindMatches")
-	want := *m1
-	want.DemandExt, want.AchievementExt = "d1", "a1"
 	if len(list) != 1 {
 		t.Fatalf("FindMatches(IDs %d): %d found", m1.ID, len(list))
 	}
-	same(t, "stored match", list[0], &want)
+	same(t, "stored match", list[0], wantPair(*m1, "d1", "a1"))
 
 	tests := []struct {
 		name  string
@@ -78,6 +102,9 @@ func testMatches(t *testing.T, b Backend) {
 		{"Status", innobridge.MatchFilter{Statuses: []innobridge.MatchStatus{innobridge.MatchRecommended}}, []string{"d2×a2", "d1×a1"}, 2},
 		{"Page", innobridge.MatchFilter{Offset: 1, Limit: 2}, []string{"d2×a2", "d1×a2"}, 4},
 		{"None", innobridge.MatchFilter{Statuses: []innobridge.MatchStatus{innobridge.MatchDeclined}}, nil, 0},
+		{"UpdatedBefore", innobridge.MatchFilter{UpdatedBefore: m2.UpdatedAt}, []string{"d1×a1"}, 1},
+		{"UpdatedBeforeAndStatus", innobridge.MatchFilter{UpdatedBefore: m2.UpdatedAt.Add(time.Microsecond),
+			Statuses: []innobridge.MatchStatus{innobridge.MatchContacted}}, []string{"d1×a2"}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,10 +160,9 @@ func testUpdateMatch(t *testing.T, b Backend) {
 	got, err := s.UpdateMatch(t.Context(), ms[0].ID, innobridge.MatchUpdate{
 		Status: ptr(innobridge.MatchDeclined), Reason: ptr(innobridge.DeclinePrice), Note: ptr("报价过高")})
 	must(t, err, "UpdateMatch")
-	want := *ms[0]
-	want.DemandExt, want.AchievementExt = "d1", "a1"
+	want := wantPair(*ms[0], "d1", "a1")
 	want.Status, want.Reason, want.Note, want.UpdatedAt = innobridge.MatchDeclined, innobridge.DeclinePrice, "报价过高", clock.Peek()
-	same(t, "updated match", got, &want)
+	same(t, "updated match", got, want)
 	_, err = s.UpdateMatch(t.Context(), ms[1].ID, innobridge.MatchUpdate{Status: ptr(innobridge.MatchNegotiating)})
 	must(t, err, "UpdateMatch")
 
@@ -144,6 +170,12 @@ func testUpdateMatch(t *testing.T, b Backend) {
 	list, _, err := s.FindMatches(t.Context(), innobridge.MatchFilter{})
 	must(t, err, "FindMatches")
 	same(t, "order after updates", matchExts(list), []string{"d2×a2", "d1×a1", "d1×a3"})
+	list, _, err = s.FindMatches(t.Context(), innobridge.MatchFilter{Reasons: []innobridge.DeclineReason{innobridge.DeclinePrice}})
+	must(t, err, "FindMatches by reason")
+	same(t, "declined for price", matchExts(list), []string{"d1×a1"})
+	list, _, err = s.FindMatches(t.Context(), innobridge.MatchFilter{Reasons: []innobridge.DeclineReason{innobridge.DeclineScope}})
+	must(t, err, "FindMatches by reason")
+	same(t, "declined for scope", matchExts(list), []string(nil))
 
 	_, err = s.UpdateMatch(t.Context(), ms[2].ID, innobridge.MatchUpdate{Status: ptr(innobridge.MatchStatus("eloped"))})
 	wantCode(t, err, innobridge.EINVALID, "status")
