@@ -167,36 +167,6 @@ func (s *Server) handleMatchTrack(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// matchListResponse is the body of GET /api/v1/matches.
-type matchListResponse struct {
-	Items  []*innobridge.Match     `json:"items"`
-	Total  int                     `json:"total"`
-	Counts *innobridge.MatchCounts `json:"counts"`
-}
-
-// handleMatchList serves GET /api/v1/matches (staff): tracked pairs,
-// newest change first, with counts by status and decline reason.
-func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	f := innobridge.MatchFilter{Limit: 100}
-	if st := r.URL.Query().Get("status"); st != "" {
-		f.Statuses = []innobridge.MatchStatus{innobridge.MatchStatus(st)}
-	}
-	if n, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && n > 0 {
-		f.Offset = n
-	}
-	list, total, err := s.matching.FindMatches(ctx, f)
-	if err != nil {
-		return err
-	}
-	counts, err := s.matching.CountMatches(ctx)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, matchListResponse{Items: nonNil(list), Total: total, Counts: counts})
-	return nil
-}
-
 // dockingListsPage is /staff/docking: the lists, a form for a new one, and
 // the tracked pairs counted by status and decline reason.
 type dockingListsPage struct {

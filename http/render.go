@@ -207,6 +207,7 @@ func funcs(lang string, cat map[string]map[string]string, st *staticFiles) templ
 			}
 			return d.String()
 		},
+		"daysSince": func(tm, now time.Time) int { return int(now.Sub(tm) / (24 * time.Hour)) },
 		"datetime": func(tm time.Time) string {
 			if tm.IsZero() {
 				return ""

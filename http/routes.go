@@ -55,6 +55,7 @@ func (s *Server) routes() {
 	s.handle("GET /staff/import", s.handleImportForm)
 	s.handle("POST /staff/import", s.handleImport)
 	s.handle("POST /matches", s.handleMatchTrack)
+	s.handleList("/staff/matches", s.handleMatchList)
 	s.handle("GET /staff/docking", s.handleDockingLists)
 	s.handle("POST /staff/docking", s.handleDockingCreate)
 	s.handle("GET /staff/docking/{id}", s.handleDocking)

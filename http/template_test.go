@@ -74,6 +74,13 @@ func samplePages() map[string]page {
 			Errs: map[string]innobridge.FieldError{"achievements": {Code: "unknown", Message: "x (y)"}, "event": {Code: "empty", Message: "x (y)"}}, Err: "x (y)"},
 		"event_form": &eventFormPage{Base: base, Edit: sampleEvent(now), F: eventFormFrom(sampleEvent(now)), Errs: map[string]innobridge.FieldError{
 			"name": {Code: "required", Message: "x (y)"}, "starts_at": {Code: "format", Message: "x (y)"}}, Err: "x (y)", Regions: regions},
+		"matches": &matchesPage{Base: base, Items: []*innobridge.Match{{ID: 1, DemandExt: "dem-1", AchievementExt: "ach-1", DemandTitle: "需求",
+			AchievementTitle: "成果", DemandOwner: "沙钢", AchievementOwner: "苏州大学", Status: innobridge.MatchContacted, Note: "已电话联系",
+			CreatedAt: now.AddDate(0, -2, 0), UpdatedAt: now.AddDate(0, -2, 0)}, {ID: 2, DemandExt: "dem-1", AchievementExt: "ach-2",
+			Status: innobridge.MatchDeclined, Reason: innobridge.DeclinePrice, UpdatedAt: now.AddDate(0, -2, 0)}}, Total: 2, All: 5, QuietCount: 1,
+			Counts: &innobridge.MatchCounts{ByStatus: map[innobridge.MatchStatus]int{innobridge.MatchContacted: 1, innobridge.MatchDeclined: 1},
+				ByReason: map[innobridge.DeclineReason]int{innobridge.DeclinePrice: 1}}, F: matchParams{Status: "declined", Reason: "price", Quiet: true},
+			Now: now, QuietDays: 30, Pager: pg, ExportCSV: "/staff/matches.csv", ExportXLSX: "/staff/matches.xlsx"},
 		"duplicates": &duplicatesPage{Base: base, Kind: "achievements", Threshold: "0.6", Pairs: []*service.DuplicatePair{{A: &ach.Listing, B: &ach.Listing, Similarity: 0.93}}},
 		"achievement_form": &formPage[innobridge.Achievement, achievementForm]{Base: base, Edit: ach, F: achievementFormFrom(ach), Errs: errs, Err: "出错 (error)",
 			Orgs: []*innobridge.Organization{org}, Regions: regions},

@@ -1,0 +1,162 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/innobridge/innobridge"
+)
+
+// Tracked pairs (对接跟踪): every recommended pair of a demand and an
+// achievement that someone has acted on, from recommended to signed or
+// declined, for staff to follow up. GET /staff/matches in every list
+// format, and GET /api/v1/matches.
+
+// matchParams is the tracked-pairs filter as typed.
+type matchParams struct {
+	Status string
+	Reason string
+	Quiet  bool // open pairs unchanged for longer than innobridge.MatchQuiet
+}
+
+// matchFilter turns the query into a store filter; an unknown status or
+// reason is EINVALID naming the parameter. A reason implies the declined
+// status; quiet without a status means every open status.
+func matchFilter(r *http.Request, now time.Time) (innobridge.MatchFilter, matchParams, error) {
+	q := r.URL.Query()
+	mp := matchParams{Status: q.Get("status"), Reason: q.Get("reason"), Quiet: q.Get("quiet") != ""}
+	var f innobridge.MatchFilter
+	v := innobridge.Validation{}
+	if mp.Status != "" {
+		st := innobridge.MatchStatus(mp.Status)
+		if !st.Valid() {
+			v.Add("status", "unknown", "未知对接状态 %q (unknown match status)", mp.Status)
+		}
+		f.Statuses = []innobridge.MatchStatus{st}
+	}
+	if mp.Reason != "" {
+		rs := innobridge.DeclineReason(mp.Reason)
+		if !rs.Valid() {
+			v.Add("reason", "unknown", "未知放弃原因 %q (unknown reason)", mp.Reason)
+		}
+		f.Reasons = []innobridge.DeclineReason{rs}
+	}
+	if mp.Quiet {
+		if len(f.Statuses) == 0 {
+			f.Statuses = innobridge.MatchOpenStatuses
+		}
+		f.UpdatedBefore = now.Add(-innobridge.MatchQuiet)
+	}
+	return f, mp, v.Err()
+}
+
+// matchListResponse is the JSON body of the tracked pairs.
+type matchListResponse struct {
+	Items  []*innobridge.Match     `json:"items"`
+	Total  int                     `json:"total"`
+	Counts *innobridge.MatchCounts `json:"counts"`
+}
+
+// matchesPage is /staff/matches.
+type matchesPage struct {
+	Base
+	Items      []*innobridge.Match
+	Total      int
+	Counts     *innobridge.MatchCounts
+	All        int // pairs tracked, whatever their status
+	QuietCount int // open pairs gone quiet
+	F          matchParams
+	Errs       map[string]innobridge.FieldError
+	Now        time.Time
+	QuietDays  int
+	Pager      pager
+	ExportCSV  string
+	ExportXLSX string
+}
+
+// handleMatchList serves GET /staff/matches (HTML, CSV, XLSX, JSON) and
+// GET /api/v1/matches (staff only): tracked pairs, most recently changed
+// first, with counts by status and by decline reason. JSON pages by
+// ?offset= (100 a page), HTML by ?page=.
+func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
+	if err := requireStaffPage(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	now := s.svc.Now()
+	format := formatOf(r)
+	f, mp, err := matchFilter(r, now)
+	page := &matchesPage{F: mp, Now: now, QuietDays: int(innobridge.MatchQuiet / (24 * time.Hour))}
+	page.Nav = "docking"
+	if err != nil {
+		if format == "html" {
+			page.Errs = fieldsOf(err)
+			s.render(w, r, http.StatusUnprocessableEntity, "matches", page)
+			return nil
+		}
+		return err
+	}
+	switch format {
+	case "csv", "xlsx":
+		all, err := collect(func(offset, limit int) ([]*innobridge.Match, int, error) {
+			f.Offset, f.Limit = offset, limit
+			return s.matching.FindMatches(ctx, f)
+		})
+		if err != nil {
+			return err
+		}
+		return s.writeTable(w, format, s.matchTable(state(r).lang, all))
+	case "json":
+		f.Limit = 100
+		if n, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && n > 0 {
+			f.Offset = n
+		}
+	default:
+		p := s.parseListParams(r)
+		f.Offset, f.Limit = (p.Page-1)*p.PerPage, p.PerPage
+	}
+	list, total, err := s.matching.FindMatches(ctx, f)
+	if err != nil {
+		return err
+	}
+	counts, err := s.matching.CountMatches(ctx)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		writeJSON(w, http.StatusOK, matchListResponse{Items: nonNil(list), Total: total, Counts: counts})
+		return nil
+	}
+	_, page.QuietCount, err = s.matching.FindMatches(ctx, innobridge.MatchFilter{Statuses: innobridge.MatchOpenStatuses,
+		UpdatedBefore: now.Add(-innobridge.MatchQuiet), Limit: 1})
+	if err != nil {
+		return err
+	}
+	page.Items, page.Total, page.Counts = list, total, counts
+	for _, n := range counts.ByStatus {
+		page.All += n
+	}
+	page.Pager = newPager(r, s.parseListParams(r), total)
+	page.ExportCSV, page.ExportXLSX = exportURL(r, "csv"), exportURL(r, "xlsx")
+	s.render(w, r, http.StatusOK, "matches", page)
+	return nil
+}
+
+// matchTable lays out tracked pairs for export.
+func (s *Server) matchTable(lang string, list []*innobridge.Match) table {
+	n := exportNames{lang, s}
+	t := table{Name: "matches", Header: []string{n.t("docking.col_demand_id"), n.t("docking.col_demand"), n.t("matches.demand_owner"),
+		n.t("docking.col_achievement_id"), n.t("docking.col_achievement"), n.t("matches.achievement_owner"),
+		n.t("f.status"), n.t("matches.reason"), n.t("matches.note"), n.t("docking.col_score"), n.t("matches.created"), n.t("matches.updated")}}
+	for _, m := range list {
+		reason := ""
+		if m.Reason != "" {
+			reason = n.t("reason." + string(m.Reason))
+		}
+		t.Rows = append(t.Rows, []string{m.DemandExt, m.DemandTitle, m.DemandOwner, m.AchievementExt, m.AchievementTitle, m.AchievementOwner,
+			n.t("mstatus." + string(m.Status)), reason, m.Note, strconv.FormatFloat(m.Score, 'f', 3, 64),
+			m.CreatedAt.Local().Format("2006-01-02 15:04"), m.UpdatedAt.Local().Format("2006-01-02 15:04")})
+	}
+	return t
+}

@@ -1,0 +1,137 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/innobridge/innobridge/sheet"
+)
+
+// rowLinks are the demand × achievement pairs a tracked-pairs page lists,
+// in order.
+var rowLinks = regexp.MustCompile(`href="/demands/([^"#]+)#recs">[^<]*</a>(?:<br><span class="small">[^<]*</span>)?</td>\s*<td><a href="/achievements/([^"]+)"`)
+
+func pagePairs(r *response) []string {
+	var out []string
+	for _, m := range rowLinks.FindAllStringSubmatch(r.body, -1) {
+		out = append(out, m[1]+"×"+m[2])
+	}
+	return out
+}
+
+// TestMatchTrackingPage follows tracked pairs on /staff/matches: filtered
+// by status, reason and quiet, exported to Excel, and refused to anyone but
+// staff.
+func TestMatchTrackingPage(t *testing.T) {
+	ts := newTestServer(t)
+	addMatchListings(t, ts)
+	c := ts.client(t)
+	staff := apiToken(t, c, "staff1")
+	for _, body := range []string{ // oldest change first
+		`{"demand":"dem-pub","achievement":"ach-pub","status":"contacted","note":"已电话联系"}`,
+		`{"demand":"dem-teaser","achievement":"ach-arsenic","status":"declined","reason":"price","note":"报价超出预算"}`,
+		`{"demand":"dem-pub","achievement":"ach-arsenic","status":"negotiating"}`,
+		`{"demand":"dem-teaser","achievement":"ach-pub","status":"signed"}`,
+	} {
+		wantStatus(t, apiCall(t, c, staff, "POST", "/api/v1/matches", body), http.StatusOK)
+	}
+
+	anon := ts.client(t)
+	if r := anon.get("/staff/matches"); r.StatusCode == http.StatusOK {
+		t.Errorf("anonymous reader got the tracked pairs: %d", r.StatusCode)
+	}
+	inst := ts.client(t)
+	inst.login("inst1")
+	wantStatus(t, inst.get("/staff/matches"), http.StatusForbidden)
+	wantStatus(t, inst.get("/staff/matches.xlsx"), http.StatusForbidden)
+
+	web := ts.client(t)
+	web.login("staff1")
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{"dem-teaser×ach-pub", "dem-pub×ach-arsenic", "dem-teaser×ach-arsenic", "dem-pub×ach-pub"}},
+		{"?status=contacted", []string{"dem-pub×ach-pub"}},
+		{"?status=declined&reason=price", []string{"dem-teaser×ach-arsenic"}},
+		{"?reason=scope", nil},
+		{"?quiet=1", nil},
+		{"?per_page=2&page=2", []string{"dem-teaser×ach-arsenic", "dem-pub×ach-pub"}},
+	}
+	for _, tc := range tests {
+		r := web.get("/staff/matches" + tc.query)
+		wantStatus(t, r, http.StatusOK)
+		if got := pagePairs(r); !slices.Equal(got, tc.want) {
+			t.Errorf("/staff/matches%s lists %v, want %v", tc.query, got, tc.want)
+		}
+	}
+	page := web.get("/staff/matches?status=declined")
+	for _, want := range []string{"价格不合适", "报价超出预算", "苏州纳米研究所", "苏州钢铁股份有限公司", `aria-current="page">已放弃 <small>1</small>`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("declined pairs page lacks %q", want)
+		}
+	}
+	r := web.get("/staff/matches?status=eloped")
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, `id="err-status"`) || !strings.Contains(r.body, "eloped") {
+		t.Errorf("an unknown status is not named next to its field: %.500s", r.body)
+	}
+	r = apiCall(t, c, staff, "GET", "/api/v1/matches?reason=moon", "")
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, `"reason"`) {
+		t.Errorf("API error does not name the reason: %s", r.body)
+	}
+	r = apiCall(t, c, staff, "GET", "/api/v1/matches?status=negotiating", "")
+	wantStatus(t, r, http.StatusOK)
+	var list matchListResponse
+	if err := json.Unmarshal([]byte(r.body), &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Total != 1 || list.Items[0].DemandTitle != "提高煤气利用率" || list.Items[0].AchievementTitle != "含砷废水膜分离回收工艺" ||
+		list.Items[0].AchievementOwner != "苏州纳米研究所" || list.Counts.ByStatus["signed"] != 1 {
+		t.Errorf("GET /api/v1/matches?status=negotiating = %s", r.body)
+	}
+
+	// The Excel export is the filtered list, whole, in the reader's words.
+	r = web.get("/staff/matches.xlsx?status=declined")
+	wantStatus(t, r, http.StatusOK)
+	var rows []map[string]string
+	err := sheet.Read("matches.xlsx", bytes.NewReader([]byte(r.body)), func(sheet.Header) error { return nil }, func(rec sheet.Record) error {
+		row := map[string]string{}
+		for k, v := range rec.Values {
+			row[k], _ = v.(string)
+		}
+		rows = append(rows, row)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0]["需求编号"] != "dem-teaser" || rows[0]["成果编号"] != "ach-arsenic" || rows[0]["放弃原因"] != "价格不合适" ||
+		rows[0]["备注"] != "报价超出预算" || rows[0]["状态"] != "已放弃" {
+		t.Errorf("matches.xlsx?status=declined rows = %v", rows)
+	}
+
+	// A month and a day on, the pairs still open have gone quiet; the
+	// signed and the declined have not.
+	ts.skew.Store(int64(31*24*time.Hour + time.Hour))
+	web = ts.client(t)
+	web.login("staff1")
+	r = web.get("/staff/matches?quiet=1")
+	wantStatus(t, r, http.StatusOK)
+	if got, want := pagePairs(r), []string{"dem-pub×ach-arsenic", "dem-pub×ach-pub"}; !slices.Equal(got, want) {
+		t.Errorf("quiet pairs %v, want %v", got, want)
+	}
+	if !strings.Contains(r.body, "31 天未更新") || !strings.Contains(r.body, `aria-current="page">停滞 <small>2</small>`) {
+		t.Errorf("quiet page lacks its badge or its count: %.2000s", r.body)
+	}
+	if got := pagePairs(web.get("/staff/matches?quiet=1&status=negotiating")); !slices.Equal(got, []string{"dem-pub×ach-arsenic"}) {
+		t.Errorf("quiet and negotiating: %v", got)
+	}
+}
