@@ -9,6 +9,7 @@ import (
 const (
 	NoteEligible = "policy_eligible"      // the enterprise now qualifies for a local policy
 	NoteExpiring = "recognition_expiring" // a recognition it holds ends within 90 days
+	NoteQuiet    = "match_quiet"          // a tracked pair it is party to has gone quiet (MatchQuiet)
 )
 
 // Notification is a message to the members of an organisation, shown in
@@ -16,9 +17,10 @@ const (
 type Notification struct {
 	ID    int64  `json:"id"`
 	OrgID int64  `json:"-"`
-	Kind  string `json:"kind"` // NoteEligible, NoteExpiring
+	Kind  string `json:"kind"` // NoteEligible, NoteExpiring, NoteQuiet
 	// Key identifies the event, so that it is announced once per
-	// organisation: "policy:NAME@FROM", "expiring:KIND:NUMBER:LASTDAY".
+	// organisation: "policy:NAME@FROM", "expiring:KIND:NUMBER:LASTDAY",
+	// "quiet:MATCHID@UPDATEDAT".
 	Key       string     `json:"key"`
 	Title     string     `json:"title"`
 	Body      string     `json:"body"`

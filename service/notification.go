@@ -20,8 +20,9 @@ type Mailer interface {
 
 // Notifications: when an enterprise becomes eligible for a local policy,
 // or a recognition it holds is within ExpiryWindow days of its last day,
-// its members get a notification in the application and, when a Mailer is
-// set, an e-mail. Each event is announced once per organisation.
+// or a tracked pair it is party to has gone quiet, its members get a
+// notification in the application and, when a Mailer is set, an e-mail.
+// Each event is announced once per organisation.
 
 // notify evaluates ents (with orgs by external id) on asOf and records the
 // events not announced before; it returns the notifications created and
@@ -69,6 +70,12 @@ func (s *Service) notify(ctx context.Context, ents []*innobridge.Indicators, org
 			Body:  fmt.Sprintf("%s 的%s%s将于 %s 到期（还有 %d 天），请及时准备重新认定。", o.Name, title, number, e.LastDay, e.DaysLeft),
 			Link:  "/organizations/" + o.ExternalID + "#calc"})
 	}
+	return s.announce(ctx, notes)
+}
+
+// announce stores the notes not announced before and e-mails them; it
+// returns those it created.
+func (s *Service) announce(ctx context.Context, notes []*innobridge.Notification) ([]*innobridge.Notification, error) {
 	var created []*innobridge.Notification
 	for _, n := range notes {
 		ok, err := s.Store.CreateNotification(ctx, n)
@@ -186,12 +193,13 @@ func (s *Service) notifyOrgsErr(ctx context.Context, orgIDs []int64) error {
 	return err
 }
 
-// RunNotifications announces, for every enterprise with indicators, the
-// policies it qualifies for and the recognitions expiring within
-// ExpiryWindow days of asOf (today when zero) that were not announced
-// before, and first e-mails again the unread notifications whose e-mail
-// failed within EmailRetry. It returns how many notifications it created.
-// Staff only; audited.
+// RunNotifications first e-mails again the unread notifications whose
+// e-mail failed within EmailRetry. Then it announces what was not announced
+// before: to every enterprise with indicators, the policies it qualifies
+// for and the recognitions expiring within ExpiryWindow days of asOf
+// (today when zero); to the parties of every open tracked pair gone quiet,
+// its quiet spell (at the current time, whatever asOf). It returns how many
+// notifications it created. Staff only; audited.
 func (s *Service) RunNotifications(ctx context.Context, asOf innobridge.Date) (int, error) {
 	if _, err := requireStaff(ctx); err != nil {
 		return 0, err
@@ -219,7 +227,62 @@ func (s *Service) RunNotificationsUnchecked(ctx context.Context, asOf innobridge
 		return 0, err
 	}
 	created, err := s.notify(ctx, ents, orgs, asOf)
-	return len(created), err
+	if err != nil {
+		return len(created), err
+	}
+	quiet, err := s.notifyQuiet(ctx, s.Now())
+	return len(created) + len(quiet), err
+}
+
+// notifyQuiet tells both parties of each open tracked pair unchanged for
+// longer than innobridge.MatchQuiet (at now) that it has gone quiet, once
+// per quiet spell: a change to the pair starts a new one. The achievement's
+// organisation reads the demand's title only where it may read the demand
+// (public or teaser, or a private one already in negotiation); otherwise
+// the demand goes unnamed.
+func (s *Service) notifyQuiet(ctx context.Context, now time.Time) ([]*innobridge.Notification, error) {
+	pairs, _, err := s.Store.FindMatches(ctx, innobridge.MatchFilter{Statuses: innobridge.MatchOpenStatuses,
+		UpdatedBefore: now.Add(-innobridge.MatchQuiet)})
+	if err != nil {
+		return nil, fmt.Errorf("quiet pairs: %w", err)
+	}
+	var notes []*innobridge.Notification
+	for _, m := range pairs {
+		d, err := s.Store.FindDemandByID(ctx, m.DemandID)
+		if err != nil {
+			return nil, fmt.Errorf("quiet pair %d: %w", m.ID, err)
+		}
+		a, err := s.Store.FindAchievementByID(ctx, m.AchievementID)
+		if err != nil {
+			return nil, fmt.Errorf("quiet pair %d: %w", m.ID, err)
+		}
+		today := innobridge.NewDate(now)
+		if d.Status != innobridge.StatusPublished || a.Status != innobridge.StatusPublished || d.Expired(today) || a.Expired(today) {
+			continue // withdrawn, suspended or expired since: nothing to follow up
+		}
+		key := fmt.Sprintf("quiet:%d@%s", m.ID, m.UpdatedAt.UTC().Format(time.RFC3339))
+		days := int(now.Sub(m.UpdatedAt) / (24 * time.Hour))
+		status, since := m.Status.Name(), m.UpdatedAt.In(now.Location()).Format("2006-01-02")
+		if d.OwnerOrgID != 0 {
+			notes = append(notes, &innobridge.Notification{OrgID: d.OwnerOrgID, Kind: innobridge.NoteQuiet, Key: key,
+				Title: "对接已 " + fmt.Sprint(days) + " 天未更新：" + d.Title,
+				Body: fmt.Sprintf("需求「%s」与成果「%s」（%s）的对接自 %s 起停留在「%s」。请更新对接进展；如不再推进，请选择放弃原因，该成果将不再推荐。",
+					d.Title, a.Title, a.OwnerName, since, status),
+				Link: "/demands/" + d.ExternalID + "#recs"})
+		}
+		if a.OwnerOrgID != 0 && a.OwnerOrgID != d.OwnerOrgID {
+			demand := "一项保密需求"
+			if d.Confidentiality != innobridge.ConfPrivate || slices.Contains(DisclosingStatuses, m.Status) {
+				demand = "需求「" + d.Title + "」（" + d.OwnerName + "）"
+			}
+			notes = append(notes, &innobridge.Notification{OrgID: a.OwnerOrgID, Kind: innobridge.NoteQuiet, Key: key,
+				Title: "对接已 " + fmt.Sprint(days) + " 天未更新：" + a.Title,
+				Body: fmt.Sprintf("成果「%s」与%s的对接自 %s 起停留在「%s」。请更新对接进展；如不再推进，请选择放弃原因。",
+					a.Title, demand, since, status),
+				Link: "/achievements/" + a.ExternalID + "#recs"})
+		}
+	}
+	return s.announce(ctx, notes)
 }
 
 // FindNotifications returns the notifications of the user's organisation,

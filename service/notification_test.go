@@ -158,3 +158,83 @@ func TestNotificationMailFailureKeepsNotification(t *testing.T) {
 		})
 	}
 }
+
+// TestQuietMatchNotifications: both parties of an open pair unchanged for
+// over innobridge.MatchQuiet hear of it once per quiet spell, and a private
+// demand is named to the achievement's side only once in negotiation.
+func TestQuietMatchNotifications(t *testing.T) {
+	f, m, _ := newMatching(t)
+	status := func(s innobridge.MatchStatus) innobridge.MatchUpdate { return innobridge.MatchUpdate{Status: &s} }
+	track := func(dem string, upd innobridge.MatchUpdate) {
+		t.Helper()
+		if _, err := m.TrackMatch(as(f.staff), dem, "ach-pub", upd); err != nil {
+			t.Fatal(err)
+		}
+	}
+	track("dem-pub", status(innobridge.MatchContacted))
+	track("dem-private", status(innobridge.MatchContacted))
+	track("dem-teaser", status(innobridge.MatchSigned)) // closed: never quiet
+	run := func(want int) {
+		t.Helper()
+		n, err := f.svc.RunNotifications(as(f.staff), innobridge.Date{})
+		if err != nil || n != want {
+			t.Fatalf("RunNotifications at %v created %d (err %v), want %d", f.clock.Now(), n, err, want)
+		}
+	}
+	newest := func(u *innobridge.User, n int) []*innobridge.Notification {
+		t.Helper()
+		list, _, err := f.svc.FindNotifications(as(u), false, 0, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return list
+	}
+	run(0)
+	f.clock.Add(innobridge.MatchQuiet)
+	run(0) // exactly MatchQuiet is not yet quiet
+	f.clock.Add(24 * time.Hour)
+	run(4) // two open pairs, two parties each
+
+	for _, n := range newest(f.entMember, 10) {
+		if n.Kind != innobridge.NoteQuiet || !strings.HasPrefix(n.Title, "对接已 31 天未更新：") || !strings.Contains(n.Body, "高炉煤气余热回收技术") ||
+			!strings.Contains(n.Body, "已联系") || !strings.HasPrefix(n.Link, "/demands/dem-") {
+			t.Errorf("demand owner's notification %+v", n)
+		}
+	}
+	uni := newest(f.uniMember, 10)
+	var texts []string
+	for _, n := range uni {
+		if n.Kind != innobridge.NoteQuiet || n.Link != "/achievements/ach-pub#recs" {
+			t.Errorf("achievement owner's notification %+v", n)
+		}
+		texts = append(texts, n.Title+" "+n.Body)
+	}
+	all := strings.Join(texts, "\n")
+	if strings.Contains(all, privateTitle) || strings.Contains(all, privateSecret) || !strings.Contains(all, "一项保密需求") ||
+		!strings.Contains(all, "提高煤气利用率") {
+		t.Errorf("achievement owner told %q; want the public demand named and the private one not", all)
+	}
+	run(0) // once per quiet spell
+
+	// A change starts a new spell; the private pair, now in negotiation,
+	// is named to the achievement's side.
+	track("dem-pub", status(innobridge.MatchNegotiating))
+	track("dem-private", status(innobridge.MatchNegotiating))
+	f.clock.Add(innobridge.MatchQuiet + time.Hour)
+	run(4)
+	named := false
+	for _, n := range newest(f.uniMember, 2) {
+		named = named || strings.Contains(n.Body, privateTitle)
+	}
+	if !named {
+		t.Errorf("private demand in negotiation not named to the achievement's side: %+v", newest(f.uniMember, 2))
+	}
+
+	// A withdrawn demand's pairs are not followed up.
+	track("dem-pub", status(innobridge.MatchContacted))
+	if _, err := f.svc.UpdateDemand(as(f.entMember), f.demPublic.ID, innobridge.DemandUpdate{Status: ptr(innobridge.StatusWithdrawn)}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(innobridge.MatchQuiet + time.Hour)
+	run(0)
+}

@@ -14,6 +14,7 @@ var schemaTests = []test{
 	{"ErrStaleRefused", testSchemaStale},
 	{"MigrateStepByStep", testSchemaStepByStep},
 	{"ConcurrentMigrators", testConcurrentMigrators},
+	{"NotificationsKeptAcrossKindChange", testNotificationKinds},
 	{"Reopen", testReopen},
 	{"ErrForeignDatabase", testSchemaForeign},
 	{"ErrNewerSchema", testSchemaNewer},
@@ -80,6 +81,47 @@ func testSchemaStepByStep(t *testing.T, b Backend) {
 	}
 	// The result works like a database initialised at once.
 	MustCreateAchievement(t, s, NewAchievement(t, "a", "煤气", "", 0))
+}
+
+// testNotificationKinds: migration 12 lets notifications be of the kind
+// match_quiet (on SQLite by rebuilding the table), keeping those stored
+// before, read or not, and still refusing unknown kinds.
+func testNotificationKinds(t *testing.T, b Backend) {
+	name := b.NewDB(t)
+	s := MustOpenName(t, b, name, Options{NoSchemaCheck: true})
+	must(t, s.MigrateTo(t.Context(), 11), "MigrateTo(11)")
+	org := MustCreateOrganization(t, s, NewOrganization("n-org", "通知机构", innobridge.OrgLab, "", "320500"))
+	var kept []*innobridge.Notification
+	for _, key := range []string{"policy:p@2026-01-01", "expiring:hightech:GR1:2026-04-30"} {
+		n := &innobridge.Notification{OrgID: org.ID, Kind: innobridge.NoteEligible, Key: key, Title: "标题 " + key, Body: "正文", Link: "/x"}
+		_, err := s.CreateNotification(t.Context(), n)
+		must(t, err, "CreateNotification")
+		kept = append(kept, n)
+	}
+	_, err := s.MarkNotificationsRead(t.Context(), org.ID, []int64{kept[0].ID})
+	must(t, err, "MarkNotificationsRead")
+	before, _, err := s.FindNotifications(t.Context(), innobridge.NotificationFilter{OrgID: &org.ID})
+	must(t, err, "FindNotifications")
+	quiet := &innobridge.Notification{OrgID: org.ID, Kind: innobridge.NoteQuiet, Key: "quiet:1@x", Title: "对接已 31 天未更新"}
+	if _, err := s.CreateNotification(t.Context(), quiet); err == nil {
+		t.Fatal("schema 11 took a match_quiet notification; the test no longer tests migration 12")
+	}
+	must(t, s.MigrateTo(t.Context(), -1), "MigrateTo(newest)")
+	after, _, err := s.FindNotifications(t.Context(), innobridge.NotificationFilter{OrgID: &org.ID})
+	must(t, err, "FindNotifications")
+	same(t, "notifications kept by the migration", after, before)
+	created, err := s.CreateNotification(t.Context(), quiet)
+	must(t, err, "CreateNotification(match_quiet)")
+	if !created {
+		t.Error("match_quiet notification not created after the migration")
+	}
+	again, err := s.CreateNotification(t.Context(), &innobridge.Notification{OrgID: org.ID, Kind: innobridge.NoteQuiet, Key: kept[0].Key, Title: "x"})
+	must(t, err, "CreateNotification(a key stored before)")
+	if again {
+		t.Error("a key announced before the migration was announced again: the unique key was lost")
+	}
+	_, err = s.CreateNotification(t.Context(), &innobridge.Notification{OrgID: org.ID, Kind: "gossip", Key: "g", Title: "x"})
+	wantCode(t, err, innobridge.EINVALID, "kind")
 }
 
 func testConcurrentMigrators(t *testing.T, b Backend) {
