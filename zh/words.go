@@ -12,8 +12,8 @@ import (
 type Text struct {
 	a      *Analyzer
 	s      string
-	bounds []int            // byte offsets where its words begin, then len(s)
-	subs   map[int][][2]int // words inside the word at a byte offset, see inner
+	bounds []int               // byte offsets where its words begin, then len(s)
+	subs   map[[2]int][][2]int // dictionary words inside bytes lo…hi, see inner
 }
 
 // Cut folds s and cuts it into words with the dictionary.
@@ -37,8 +37,9 @@ func (a *Analyzer) Cut(s string) *Text {
 // whole words around each occurrence of a term, of two characters or
 // more, that other contains verbatim (碳化硅 if other has it; 煤气). Where
 // no run of a word is in other, the dictionary's words inside it are
-// tried (树脂 of 环氧树脂). A term none of whose words other contains is
-// left out. The runs come longest first, without one that a longer run
+// tried (树脂 of 环氧树脂), then those inside the words around the term
+// taken together (容量 of 比容/量, where the dictionary cut across it). A
+// term none of whose words other contains is left out. The runs come longest first, without one that a longer run
 // contains.
 func (t *Text) Shared(terms []string, other string) []string {
 	var out []string
@@ -103,16 +104,22 @@ func (t *Text) runs(lo, hi int, other string) []string {
 		out = append(out, t.s[b[i]:b[best]])
 		i = best
 	}
+	if len(out) == 0 && j0-i0 > 1 {
+		// Nothing of the words, one by one: the dictionary may have cut
+		// across a word (寻求比容/量大于 for 比容量), so try its words
+		// inside all of them together (容量).
+		out = t.inner(b[i0], b[j0], lo, hi, other)
+	}
 	return out
 }
 
-// inner returns the dictionary's words inside the word at bytes wlo…whi,
-// of three characters or more, that meet bytes lo…hi and that other
-// contains: the longest first, not overlapping (热值 of 低热值 against
-// 热值低, 树脂 of 环氧树脂). Words the dictionary counts fewer than
-// minSubFreq times are left out: it has fragments such as 化硅.
+// inner returns the dictionary's words inside bytes wlo…whi of t (a word,
+// or a run of words), of three characters or more, that meet bytes lo…hi
+// and that other contains: the longest first, not overlapping (热值 of
+// 低热值 against 热值低, 树脂 of 环氧树脂). Words the dictionary counts fewer
+// than minSubFreq times are left out: it has fragments such as 化硅.
 func (t *Text) inner(wlo, whi, lo, hi int, other string) []string {
-	subs, ok := t.subs[wlo]
+	subs, ok := t.subs[[2]int{wlo, whi}]
 	if !ok {
 		w := t.s[wlo:whi]
 		if utf8.RuneCountInString(w) >= 3 {
@@ -133,9 +140,9 @@ func (t *Text) inner(wlo, whi, lo, hi int, other string) []string {
 			slices.SortStableFunc(subs, func(a, b [2]int) int { return (b[1] - b[0]) - (a[1] - a[0]) })
 		}
 		if t.subs == nil {
-			t.subs = map[int][][2]int{}
+			t.subs = map[[2]int][][2]int{}
 		}
-		t.subs[wlo] = subs
+		t.subs[[2]int{wlo, whi}] = subs
 	}
 	var taken [][2]int
 	for _, sw := range subs {

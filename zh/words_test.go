@@ -24,6 +24,10 @@ func TestShared(t *testing.T) {
 		// The dictionary's words inside a word the other text lacks.
 		{"高性能环氧树脂胶粘剂", []string{"环氧", "树脂"}, "快速固化环氧体系配合高压树脂传递模塑", []string{"环氧", "树脂"}},
 		{"以及低热值煤气高效燃烧", []string{"热值"}, "针对高炉煤气热值低", []string{"热值"}},
+		// Across the words the dictionary cut wrongly: 寻求/比容/量/大于.
+		{"寻求比容量大于140mAh/g", []string{"容量"}, "高容量储能电池", []string{"容量"}},
+		{"寻求比容量大于140mAh/g", []string{"比容量"}, "比容量与循环寿命", []string{"比容量"}},
+		{"寻求比容量大于140mAh/g", []string{"容量"}, "电容器", nil},
 		// Every occurrence counts: 热管理 of the keywords, not 管理 of
 		// 电池簇热/管理 in the title.
 		{"储能电池簇热管理与均温优化\n储能\n热管理", []string{"热管理"}, "热管理材料", []string{"热管理"}},
