@@ -149,6 +149,10 @@ func (s *Server) handleMatchTrack(w http.ResponseWriter, r *http.Request) error 
 			reason := innobridge.DeclineReason(v)
 			req.Reason = &reason
 		}
+		if v, ok := r.PostForm["note"]; ok { // the ledger's form has a note; a detail page's has not
+			note := strings.TrimSpace(v[0])
+			req.Note = &note
+		}
 	}
 	m, err := s.matching.TrackMatch(r.Context(), req.Demand, req.Achievement,
 		innobridge.MatchUpdate{Status: req.Status, Reason: req.Reason, Note: req.Note})
@@ -159,11 +163,18 @@ func (s *Server) handleMatchTrack(w http.ResponseWriter, r *http.Request) error 
 		writeJSON(w, http.StatusOK, m)
 		return nil
 	}
-	back := "/demands/" + m.DemandExt
-	if r.PostFormValue("from") == "achievement" {
-		back = "/achievements/" + m.AchievementExt
+	back := "/demands/" + m.DemandExt + "?done=saved#recs"
+	switch r.PostFormValue("from") {
+	case "achievement":
+		back = "/achievements/" + m.AchievementExt + "?done=saved#recs"
+	case "matches": // the staff's ledger, at the page and filter it was on
+		back = localPath(r.PostFormValue("back"))
+		if !strings.HasPrefix(back, "/staff/matches") {
+			back = "/staff/matches"
+		}
+		back += fmt.Sprintf("#m%d", m.ID)
 	}
-	http.Redirect(w, r, back+"?done=saved#recs", http.StatusSeeOther)
+	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -21,8 +22,8 @@ type matchParams struct {
 }
 
 // matchFilter turns the query into a store filter; an unknown status or
-// reason is EINVALID naming the parameter. A reason implies the declined
-// status; quiet without a status means every open status.
+// reason is EINVALID naming the parameter, as is quiet with a closed status.
+// Quiet without a status means every open status.
 func matchFilter(r *http.Request, now time.Time) (innobridge.MatchFilter, matchParams, error) {
 	q := r.URL.Query()
 	mp := matchParams{Status: q.Get("status"), Reason: q.Get("reason"), Quiet: q.Get("quiet") != ""}
@@ -43,8 +44,11 @@ func matchFilter(r *http.Request, now time.Time) (innobridge.MatchFilter, matchP
 		f.Reasons = []innobridge.DeclineReason{rs}
 	}
 	if mp.Quiet {
-		if len(f.Statuses) == 0 {
+		switch {
+		case len(f.Statuses) == 0:
 			f.Statuses = innobridge.MatchOpenStatuses
+		case !slices.Contains(innobridge.MatchOpenStatuses, f.Statuses[0]) && f.Statuses[0].Valid():
+			v.Add("quiet", "closed", "已签约或已放弃的对接不会停滞 (a signed or declined pair never goes quiet)")
 		}
 		f.UpdatedBefore = now.Add(-innobridge.MatchQuiet)
 	}
@@ -73,6 +77,7 @@ type matchesPage struct {
 	Pager      pager
 	ExportCSV  string
 	ExportXLSX string
+	Here       string // this page's path and query, where an update returns
 }
 
 // handleMatchList serves GET /staff/matches (HTML, CSV, XLSX, JSON) and
@@ -139,6 +144,7 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 	}
 	page.Pager = newPager(r, s.parseListParams(r), total)
 	page.ExportCSV, page.ExportXLSX = exportURL(r, "csv"), exportURL(r, "xlsx")
+	page.Here = r.URL.RequestURI()
 	s.render(w, r, http.StatusOK, "matches", page)
 	return nil
 }

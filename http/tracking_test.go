@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -118,6 +119,34 @@ func TestMatchTrackingPage(t *testing.T) {
 		t.Errorf("matches.xlsx?status=declined rows = %v", rows)
 	}
 
+	// The ledger's own form updates a pair and comes back to the same
+	// filter; a detail page's form, which has no note, keeps the note.
+	ledger := web.get("/staff/matches?status=contacted")
+	tok := csrfInput.FindStringSubmatch(ledger.body)[1]
+	if !strings.Contains(ledger.body, `name="back" value="/staff/matches?status=contacted"`) {
+		t.Error("the ledger's form does not say where to come back to")
+	}
+	r = web.postForm("/matches", url.Values{"csrf_token": {tok}, "demand": {"dem-pub"}, "achievement": {"ach-pub"}, "status": {"negotiating"},
+		"note": {" 已约定下周现场考察 "}, "from": {"matches"}, "back": {"/staff/matches?status=contacted"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	if loc := r.Header.Get("Location"); !regexp.MustCompile(`^/staff/matches\?status=contacted#m\d+$`).MatchString(loc) {
+		t.Errorf("after the ledger's form, redirect to %q", loc)
+	}
+	r = web.postForm("/matches", url.Values{"csrf_token": {tok}, "demand": {"dem-pub"}, "achievement": {"ach-pub"}, "status": {"negotiating"},
+		"from": {"matches"}, "back": {"//evil.example/staff/matches"}})
+	if loc := r.Header.Get("Location"); !strings.HasPrefix(loc, "/staff/matches#m") {
+		t.Errorf("a foreign back address redirected to %q", loc)
+	}
+	r = web.postForm("/matches", url.Values{"csrf_token": {tok}, "demand": {"dem-pub"}, "achievement": {"ach-pub"}, "status": {"negotiating"}, "from": {"demand"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	page = web.get("/staff/matches?status=negotiating")
+	if got := pagePairs(page); !slices.Equal(got, []string{"dem-pub×ach-pub", "dem-pub×ach-arsenic"}) {
+		t.Errorf("negotiating after the update: %v", got)
+	}
+	if !strings.Contains(page.body, "已约定下周现场考察</td>") {
+		t.Error("the note set on the ledger is not shown, or a form without a note wiped it")
+	}
+
 	// A month and a day on, the pairs still open have gone quiet; the
 	// signed and the declined have not.
 	ts.skew.Store(int64(31*24*time.Hour + time.Hour))
@@ -125,13 +154,18 @@ func TestMatchTrackingPage(t *testing.T) {
 	web.login("staff1")
 	r = web.get("/staff/matches?quiet=1")
 	wantStatus(t, r, http.StatusOK)
-	if got, want := pagePairs(r), []string{"dem-pub×ach-arsenic", "dem-pub×ach-pub"}; !slices.Equal(got, want) {
+	if got, want := pagePairs(r), []string{"dem-pub×ach-pub", "dem-pub×ach-arsenic"}; !slices.Equal(got, want) {
 		t.Errorf("quiet pairs %v, want %v", got, want)
 	}
 	if !strings.Contains(r.body, "31 天未更新") || !strings.Contains(r.body, `aria-current="page">停滞 <small>2</small>`) {
 		t.Errorf("quiet page lacks its badge or its count: %.2000s", r.body)
 	}
-	if got := pagePairs(web.get("/staff/matches?quiet=1&status=negotiating")); !slices.Equal(got, []string{"dem-pub×ach-arsenic"}) {
-		t.Errorf("quiet and negotiating: %v", got)
+	if got := pagePairs(web.get("/staff/matches?quiet=1&status=negotiating")); len(got) != 2 {
+		t.Errorf("quiet and negotiating: %v, want both open pairs", got)
+	}
+	r = web.get("/staff/matches?quiet=1&status=signed")
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if got := pagePairs(r); len(got) != 0 || !strings.Contains(r.body, `id="err-quiet"`) {
+		t.Errorf("quiet and signed lists %v; want none and the quiet box's error (a signed pair never goes quiet)", got)
 	}
 }
