@@ -186,35 +186,30 @@ func TestBrowserStaffDockingList(t *testing.T) {
 	b.do("open the docking lists", chromedp.Navigate(m.URL+"/staff/docking"))
 	b.do("follow the count of pairs declined for price", chromedp.Click(chromedp.CSS(`a[href="/staff/matches?status=declined&reason=price"]`)))
 	b.waitJS("the pairs declined for price", `location.pathname === '/staff/matches' && document.querySelector('table.matches')`)
-	type tracked struct {
-		Demand string `json:"demand"`
-		Status string `json:"status"`
-	}
-	rowsNow := func(what string) []tracked {
-		return evalJS[[]tracked](b, what, `Array.from(document.querySelectorAll('table.matches tbody tr')).map(tr => ({
+	// wantRows checks that the ledger lists some pairs, all of them with
+	// the status cell want.
+	wantRows := func(under, want string) {
+		t.Helper()
+		type tracked struct {
+			Demand string `json:"demand"`
+			Status string `json:"status"`
+		}
+		rows := evalJS[[]tracked](b, "reading the pairs "+under, `Array.from(document.querySelectorAll('table.matches tbody tr')).map(tr => ({
 			demand: tr.querySelector('a[href^="/demands/"]').getAttribute('href'),
 			status: tr.querySelector('td:nth-child(3)').innerText.trim()}))`)
-	}
-	declined := rowsNow("reading the declined pairs")
-	if len(declined) == 0 {
-		t.Fatal("the count of pairs declined for price leads to an empty list")
-	}
-	for _, p := range declined {
-		if p.Status != "已放弃\n价格不合适" {
-			t.Errorf("pair of %s listed as %q under declined for price", p.Demand, p.Status)
+		if len(rows) == 0 {
+			t.Errorf("no pair listed %s", under)
+		}
+		for _, p := range rows {
+			if p.Status != want {
+				t.Errorf("pair of %s listed as %q %s", p.Demand, p.Status, under)
+			}
 		}
 	}
+	wantRows("under declined for price", "已放弃\n价格不合适")
 	b.do("switch to the signed pairs", chromedp.Click(chromedp.CSS(`nav.tabs a[href="/staff/matches?status=signed"]`)))
 	b.waitJS("the signed pairs", `location.search === '?status=signed' && document.querySelector('nav.tabs a[aria-current="page"][href$="status=signed"]')`)
-	signed := rowsNow("reading the signed pairs")
-	if len(signed) == 0 {
-		t.Error("the demo's signed pair is not listed under 已签约")
-	}
-	for _, p := range signed {
-		if p.Status != "已签约" {
-			t.Errorf("pair of %s listed as %q under 已签约", p.Demand, p.Status)
-		}
-	}
+	wantRows("under 已签约", "已签约")
 
 	b.do("log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
 	b.waitJS("logged out", `!document.querySelector('form[action="/logout"]') && document.querySelector('a[href="/login"]')`)
