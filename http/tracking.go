@@ -102,6 +102,7 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	p := s.parseListParams(r)
 	switch format {
 	case "csv", "xlsx":
 		all, err := collect(func(offset, limit int) ([]*innobridge.Match, int, error) {
@@ -118,7 +119,6 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 			f.Offset = n
 		}
 	default:
-		p := s.parseListParams(r)
 		f.Offset, f.Limit = (p.Page-1)*p.PerPage, p.PerPage
 	}
 	list, total, err := s.matching.FindMatches(ctx, f)
@@ -142,7 +142,7 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 	for _, n := range counts.ByStatus {
 		page.All += n
 	}
-	page.Pager = newPager(r, s.parseListParams(r), total)
+	page.Pager = newPager(r, p, total)
 	page.ExportCSV, page.ExportXLSX = exportURL(r, "csv"), exportURL(r, "xlsx")
 	page.Here = r.URL.RequestURI()
 	s.render(w, r, http.StatusOK, "matches", page)
