@@ -2,6 +2,7 @@ package innobridge
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -86,14 +87,19 @@ const MatchQuiet = 30 * 24 * time.Hour
 // signed nor declined.
 var MatchOpenStatuses = []MatchStatus{MatchRecommended, MatchContacted, MatchNegotiating}
 
-// Open reports whether m is still in progress.
-func (m *Match) Open() bool { return m.Status != MatchSigned && m.Status != MatchDeclined }
+// Open reports whether a pair of status st is still in progress.
+func (st MatchStatus) Open() bool { return slices.Contains(MatchOpenStatuses, st) }
+
+// QuietFilter selects the open pairs unchanged, at now, for longer than
+// MatchQuiet: those QuietAt reports.
+func QuietFilter(now time.Time) MatchFilter {
+	return MatchFilter{Statuses: MatchOpenStatuses, UpdatedBefore: now.Add(-MatchQuiet)}
+}
 
 // QuietAt reports whether m is open and, at now, unchanged for longer than
-// MatchQuiet: what MatchFilter{Statuses: MatchOpenStatuses,
-// UpdatedBefore: now.Add(-MatchQuiet)} selects.
+// MatchQuiet: whether QuietFilter(now) selects it.
 func (m *Match) QuietAt(now time.Time) bool {
-	return m.Open() && m.UpdatedAt.Before(now.Add(-MatchQuiet))
+	return m.Status.Open() && m.UpdatedAt.Before(now.Add(-MatchQuiet))
 }
 
 // Validate checks m's status and reason.

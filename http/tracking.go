@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -44,13 +43,14 @@ func matchFilter(r *http.Request, now time.Time) (innobridge.MatchFilter, matchP
 		f.Reasons = []innobridge.DeclineReason{rs}
 	}
 	if mp.Quiet {
+		quiet := innobridge.QuietFilter(now)
 		switch {
 		case len(f.Statuses) == 0:
-			f.Statuses = innobridge.MatchOpenStatuses
-		case !slices.Contains(innobridge.MatchOpenStatuses, f.Statuses[0]) && f.Statuses[0].Valid():
+			f.Statuses = quiet.Statuses
+		case !f.Statuses[0].Open() && f.Statuses[0].Valid():
 			v.Add("quiet", "closed", "已签约或已放弃的对接不会停滞 (a signed or declined pair never goes quiet)")
 		}
-		f.UpdatedBefore = now.Add(-innobridge.MatchQuiet)
+		f.UpdatedBefore = quiet.UpdatedBefore
 	}
 	return f, mp, v.Err()
 }
@@ -133,8 +133,9 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, matchListResponse{Items: nonNil(list), Total: total, Counts: counts})
 		return nil
 	}
-	_, page.QuietCount, err = s.matching.FindMatches(ctx, innobridge.MatchFilter{Statuses: innobridge.MatchOpenStatuses,
-		UpdatedBefore: now.Add(-innobridge.MatchQuiet), Limit: 1})
+	quiet := innobridge.QuietFilter(now)
+	quiet.Limit = 1
+	_, page.QuietCount, err = s.matching.FindMatches(ctx, quiet)
 	if err != nil {
 		return err
 	}

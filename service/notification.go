@@ -241,11 +241,11 @@ func (s *Service) RunNotificationsUnchecked(ctx context.Context, asOf innobridge
 // (public or teaser, or a private one already in negotiation); otherwise
 // the demand goes unnamed.
 func (s *Service) notifyQuiet(ctx context.Context, now time.Time) ([]*innobridge.Notification, error) {
-	pairs, _, err := s.Store.FindMatches(ctx, innobridge.MatchFilter{Statuses: innobridge.MatchOpenStatuses,
-		UpdatedBefore: now.Add(-innobridge.MatchQuiet)})
+	pairs, _, err := s.Store.FindMatches(ctx, innobridge.QuietFilter(now))
 	if err != nil {
 		return nil, fmt.Errorf("quiet pairs: %w", err)
 	}
+	today := innobridge.NewDate(now)
 	var notes []*innobridge.Notification
 	for _, m := range pairs {
 		d, err := s.Store.FindDemandByID(ctx, m.DemandID)
@@ -256,7 +256,6 @@ func (s *Service) notifyQuiet(ctx context.Context, now time.Time) ([]*innobridge
 		if err != nil {
 			return nil, fmt.Errorf("quiet pair %d: %w", m.ID, err)
 		}
-		today := innobridge.NewDate(now)
 		if d.Status != innobridge.StatusPublished || a.Status != innobridge.StatusPublished || d.Expired(today) || a.Expired(today) {
 			continue // withdrawn, suspended or expired since: nothing to follow up
 		}
