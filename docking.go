@@ -64,19 +64,26 @@ type Match struct {
 	AchievementID  int64  `json:"-"`
 	DemandExt      string `json:"demand"`      // demand's external id (read only)
 	AchievementExt string `json:"achievement"` // achievement's external id (read only)
-	// The listings' titles and their owners' names (read only; tracked
-	// pairs are listed to staff only, who may read every demand).
-	DemandTitle      string        `json:"demand_title"`
-	AchievementTitle string        `json:"achievement_title"`
-	DemandOwner      string        `json:"demand_owner,omitempty"`
-	AchievementOwner string        `json:"achievement_owner,omitempty"`
-	Status           MatchStatus   `json:"status"`
-	Reason           DeclineReason `json:"reason,omitempty"` // set when Status is declined
-	Note             string        `json:"note,omitempty"`
-	Score            float64       `json:"score"` // the engine's score when first recommended
-	CreatedBy        int64         `json:"-"`
-	CreatedAt        time.Time     `json:"created_at"`
-	UpdatedAt        time.Time     `json:"updated_at"`
+	// The listings' titles, their owners and the demand's confidentiality
+	// (read only). A party other than the demand's owner reads them as
+	// PartyView leaves them.
+	DemandTitle      string          `json:"demand_title"`
+	AchievementTitle string          `json:"achievement_title"`
+	DemandOwner      string          `json:"demand_owner,omitempty"`
+	AchievementOwner string          `json:"achievement_owner,omitempty"`
+	DemandOrgID      int64           `json:"-"`
+	AchievementOrgID int64           `json:"-"`
+	DemandConf       Confidentiality `json:"demand_confidentiality"`
+	// DemandHidden: the demand is private and not yet disclosed to the
+	// reader, whose copy carries no title, owner, id or note (read only).
+	DemandHidden bool          `json:"demand_hidden,omitempty"`
+	Status       MatchStatus   `json:"status"`
+	Reason       DeclineReason `json:"reason,omitempty"` // set when Status is declined
+	Note         string        `json:"note,omitempty"`
+	Score        float64       `json:"score"` // the engine's score when first recommended
+	CreatedBy    int64         `json:"-"`
+	CreatedAt    time.Time     `json:"created_at"`
+	UpdatedAt    time.Time     `json:"updated_at"`
 }
 
 // MatchQuiet is how long an open pair may go unchanged before staff are
@@ -90,6 +97,15 @@ var MatchOpenStatuses = []MatchStatus{MatchRecommended, MatchContacted, MatchNeg
 // Open reports whether a pair of status st is still in progress.
 func (st MatchStatus) Open() bool { return slices.Contains(MatchOpenStatuses, st) }
 
+// MatchDisclosingStatuses are the statuses of a pair in which the
+// achievement's organisation reads a confidential demand in full: the
+// demand's owner (or staff) has taken the pair into negotiation.
+var MatchDisclosingStatuses = []MatchStatus{MatchNegotiating, MatchSigned}
+
+// Discloses reports whether a pair of status st discloses a confidential
+// demand to the achievement's side.
+func (st MatchStatus) Discloses() bool { return slices.Contains(MatchDisclosingStatuses, st) }
+
 // QuietFilter selects the open pairs unchanged, at now, for longer than
 // MatchQuiet: those QuietAt reports.
 func QuietFilter(now time.Time) MatchFilter {
@@ -100,6 +116,32 @@ func QuietFilter(now time.Time) MatchFilter {
 // MatchQuiet: whether QuietFilter(now) selects it.
 func (m *Match) QuietAt(now time.Time) bool {
 	return m.Status.Open() && m.UpdatedAt.Before(now.Add(-MatchQuiet))
+}
+
+// HeldFrom reports whether the pair's demand is confidential and not yet
+// disclosed to the organisation orgID: whether orgID is only the
+// achievement's side and the pair has not reached a status that Discloses.
+// Such a party reads the pair as PartyView leaves it, and may neither take
+// it into negotiation nor write its note.
+func (m *Match) HeldFrom(orgID int64) bool {
+	return m.DemandConf != ConfPublic && !m.Status.Discloses() && (orgID == 0 || orgID != m.DemandOrgID)
+}
+
+// PartyView returns m as a member of the organisation orgID reads it. The
+// demand's owner reads it as it is (as staff do). A party the demand is
+// HeldFrom reads no note, which may quote the demand, and, if the demand is
+// private, no title, owner or id of it: DemandHidden says so.
+func (m *Match) PartyView(orgID int64) *Match {
+	if !m.HeldFrom(orgID) {
+		return m
+	}
+	v := *m
+	v.Note = ""
+	if m.DemandConf == ConfPrivate {
+		v.DemandHidden = true
+		v.DemandTitle, v.DemandOwner, v.DemandExt, v.DemandOrgID = "", "", "", 0
+	}
+	return &v
 }
 
 // Validate checks m's status and reason.
@@ -133,6 +175,9 @@ type MatchFilter struct {
 	AchievementIDs []int64
 	Statuses       []MatchStatus
 	Reasons        []DeclineReason
+	// PartyOrgID, if set, keeps pairs whose demand or achievement the
+	// organisation owns: one party's own pairs.
+	PartyOrgID int64
 	// UpdatedBefore, if set, keeps pairs last changed before it: the
 	// ones gone quiet.
 	UpdatedBefore time.Time
@@ -214,9 +259,9 @@ type MatchStore interface {
 	CreateMatch(ctx context.Context, m *Match) error
 	// UpdateMatch applies upd; ENOTFOUND if missing.
 	UpdateMatch(ctx context.Context, id int64, upd MatchUpdate) (*Match, error)
-	// CountMatches counts tracked pairs by status and declined ones by
-	// reason.
-	CountMatches(ctx context.Context) (*MatchCounts, error)
+	// CountMatches counts the pairs f selects (its Statuses, Reasons,
+	// Offset and Limit aside) by status, and the declined ones by reason.
+	CountMatches(ctx context.Context, f MatchFilter) (*MatchCounts, error)
 
 	// FindDockingLists returns a page of lists, newest first, without
 	// items, and the total count.

@@ -52,7 +52,7 @@ func TestDocking(t *testing.T) {
 			t.Errorf("pair %s×%s: not both on the event %q", it.DemandExt, it.AchievementExt, ev.Name)
 		}
 	}
-	c, err := m.CountMatches(staff)
+	c, err := m.CountMatches(staff, innobridge.MatchFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

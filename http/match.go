@@ -202,7 +202,7 @@ func (s *Server) dockingListsPage(r *http.Request, f dockingForm) (*dockingLists
 	if err != nil {
 		return nil, err
 	}
-	counts, err := s.matching.CountMatches(ctx)
+	counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{})
 	if err != nil {
 		return nil, err
 	}

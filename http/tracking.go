@@ -125,7 +125,7 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := s.matching.CountMatches(ctx)
+	counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{})
 	if err != nil {
 		return err
 	}

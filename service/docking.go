@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/innobridge/innobridge"
@@ -37,17 +36,50 @@ func (s *Matching) TrackMatch(ctx context.Context, demandExt, achExt string, upd
 	if err != nil {
 		return nil, err
 	}
-	next := innobridge.Match{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID, AchievementExt: a.ExternalID,
-		Status: innobridge.MatchRecommended, CreatedBy: u.ID}
 	if len(list) > 0 {
-		next = *list[0]
+		return s.track(ctx, u, d, list[0], upd)
 	}
+	return s.track(ctx, u, d, &innobridge.Match{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID, AchievementExt: a.ExternalID,
+		DemandOrgID: d.OwnerOrgID, AchievementOrgID: a.OwnerOrgID, DemandConf: d.Confidentiality,
+		Status: innobridge.MatchRecommended, CreatedBy: u.ID}, upd)
+}
+
+// UpdateMatch changes the tracked pair with id, as TrackMatch does. Staff
+// and members of either party's organisation may do so, the achievement's
+// side even while the pair's private demand is hidden from it (it may
+// decline, say, without reading the demand); others get ENOTFOUND.
+func (s *Matching) UpdateMatch(ctx context.Context, id int64, upd innobridge.MatchUpdate) (*innobridge.Match, error) {
+	u, err := requireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, _, err := s.svc.Store.FindMatches(ctx, innobridge.MatchFilter{IDs: []int64{id}, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 || !u.IsStaff() && !ownsOrg(u, list[0].DemandOrgID) && !ownsOrg(u, list[0].AchievementOrgID) {
+		return nil, innobridge.Errorf(innobridge.ENOTFOUND, "对接记录不存在 (match %d not found)", id)
+	}
+	d, err := s.svc.Store.FindDemandByID(ctx, list[0].DemandID)
+	if err != nil {
+		return nil, err
+	}
+	return s.track(ctx, u, d, list[0], upd)
+}
+
+// track applies upd to the pair m of the demand d, storing it new if it has
+// no ID yet, and audits the change. It returns the pair as u reads it.
+func (s *Matching) track(ctx context.Context, u *innobridge.User, d *innobridge.Demand, m *innobridge.Match, upd innobridge.MatchUpdate) (*innobridge.Match, error) {
+	next := *m
+	held := !u.IsStaff() && m.HeldFrom(u.OrgID)
 	if upd.Status != nil {
-		disclosing := slices.Contains(DisclosingStatuses, *upd.Status) && !slices.Contains(DisclosingStatuses, next.Status)
-		if disclosing && d.Confidentiality != innobridge.ConfPublic && !u.IsStaff() && !ownsOrg(u, d.OwnerOrgID) {
+		if held && upd.Status.Discloses() {
 			return nil, innobridge.Errorf(innobridge.EFORBIDDEN, "保密需求进入洽谈后对方可阅读需求全文，只能由需求方或工作人员推进 (only the demand's owner or staff take a confidential demand into negotiation: it discloses the full text to the other party)")
 		}
 		next.Status = *upd.Status
+	}
+	if held && upd.Note != nil && strings.TrimSpace(*upd.Note) != m.Note {
+		return nil, innobridge.Errorf(innobridge.EFORBIDDEN, "保密需求进入洽谈前，成果方不能修改对接备注 (the achievement's side writes no note on a confidential demand's pair before negotiation)")
 	}
 	if upd.Reason != nil {
 		next.Reason = *upd.Reason
@@ -58,22 +90,32 @@ func (s *Matching) TrackMatch(ctx context.Context, demandExt, achExt string, upd
 	if err := next.Validate(); err != nil {
 		return nil, err
 	}
-	key := d.ExternalID + "×" + a.ExternalID
+	key := d.ExternalID + "×" + next.AchievementExt
 	detail := map[string]any{"status": next.Status}
 	if next.Reason != "" {
 		detail["reason"] = next.Reason
 	}
-	if len(list) == 0 {
-		if err := s.svc.Store.CreateMatch(ctx, &next); err != nil {
+	out := &next
+	if next.ID == 0 {
+		if err := s.svc.Store.CreateMatch(ctx, out); err != nil {
 			return nil, fmt.Errorf("TrackMatch(%q): %w", key, err)
 		}
-		return &next, s.svc.audit(ctx, "create", "match", key, detail)
+		if err := s.svc.audit(ctx, "create", "match", key, detail); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if out, err = s.svc.Store.UpdateMatch(ctx, next.ID, innobridge.MatchUpdate{Status: &next.Status, Reason: &next.Reason, Note: &next.Note}); err != nil {
+			return nil, fmt.Errorf("TrackMatch(%q): %w", key, err)
+		}
+		if err := s.svc.audit(ctx, "update", "match", key, detail); err != nil {
+			return nil, err
+		}
 	}
-	out, err := s.svc.Store.UpdateMatch(ctx, next.ID, innobridge.MatchUpdate{Status: &next.Status, Reason: &next.Reason, Note: &next.Note})
-	if err != nil {
-		return nil, fmt.Errorf("TrackMatch(%q): %w", key, err)
+	if u.IsStaff() {
+		return out, nil
 	}
-	return out, s.svc.audit(ctx, "update", "match", key, detail)
+	return out.PartyView(u.OrgID), nil
 }
 
 // findDemand finds a demand the caller may see, without auditing a view:
@@ -90,21 +132,47 @@ func (s *Matching) findDemand(ctx context.Context, ext string) (*innobridge.Dema
 	return list[0], nil
 }
 
-// FindMatches lists tracked pairs (staff only).
+// FindMatches lists the tracked pairs f selects: staff's any, others
+// their organisation's only (EFORBIDDEN without one), each as PartyView
+// leaves it.
 func (s *Matching) FindMatches(ctx context.Context, f innobridge.MatchFilter) ([]*innobridge.Match, int, error) {
-	if _, err := requireStaff(ctx); err != nil {
+	u, err := s.matchReader(ctx, &f)
+	if err != nil {
 		return nil, 0, err
 	}
-	return s.svc.Store.FindMatches(ctx, f)
+	list, n, err := s.svc.Store.FindMatches(ctx, f)
+	if err != nil || u.IsStaff() {
+		return list, n, err
+	}
+	for i, m := range list {
+		list[i] = m.PartyView(u.OrgID)
+	}
+	return list, n, nil
 }
 
-// CountMatches counts tracked pairs by status and declined pairs by reason
-// (staff only).
-func (s *Matching) CountMatches(ctx context.Context) (*innobridge.MatchCounts, error) {
-	if _, err := requireStaff(ctx); err != nil {
+// CountMatches counts the pairs f selects (of the caller's organisation
+// unless staff) by status, and the declined ones by reason.
+func (s *Matching) CountMatches(ctx context.Context, f innobridge.MatchFilter) (*innobridge.MatchCounts, error) {
+	if _, err := s.matchReader(ctx, &f); err != nil {
 		return nil, err
 	}
-	return s.svc.Store.CountMatches(ctx)
+	return s.svc.Store.CountMatches(ctx, f)
+}
+
+// matchReader narrows f to the caller's organisation unless the caller is
+// staff.
+func (s *Matching) matchReader(ctx context.Context, f *innobridge.MatchFilter) (*innobridge.User, error) {
+	u, err := requireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !u.IsStaff() {
+		if u.OrgID == 0 {
+			return nil, innobridge.Errorf(innobridge.EFORBIDDEN, "对接记录只向对接双方和工作人员开放 (only the parties and staff read tracked pairs)")
+		}
+		f.PartyOrgID = u.OrgID
+	}
+	return u, nil
 }
 
 // DockingRequest says which demands a new docking list covers.

@@ -274,18 +274,13 @@ func (s *Service) FindDemandByID(ctx context.Context, id int64) (*innobridge.Dem
 	return d, nil
 }
 
-// DisclosingStatuses are the states of a tracked pair in which the
-// achievement's organisation reads a confidential demand in full: the
-// demand's owner (or staff) has taken the pair into negotiation.
-var DisclosingStatuses = []innobridge.MatchStatus{innobridge.MatchNegotiating, innobridge.MatchSigned}
-
 // matchedParty reports whether u belongs to the organisation of an
 // achievement paired with d in a disclosing state.
 func (s *Service) matchedParty(ctx context.Context, u *innobridge.User, d *innobridge.Demand) (bool, error) {
 	if u == nil || u.OrgID == 0 {
 		return false, nil
 	}
-	pairs, _, err := s.Store.FindMatches(ctx, innobridge.MatchFilter{DemandIDs: []int64{d.ID}, Statuses: DisclosingStatuses})
+	pairs, _, err := s.Store.FindMatches(ctx, innobridge.MatchFilter{DemandIDs: []int64{d.ID}, Statuses: innobridge.MatchDisclosingStatuses})
 	if err != nil {
 		return false, err
 	}

@@ -263,14 +263,17 @@ func TestTrackMatch(t *testing.T) {
 		if has(recIDs(recs), arsenic.ExternalID) {
 			t.Errorf("declined pair recommended again")
 		}
-		c, err := m.CountMatches(as(f.staff))
+		c, err := m.CountMatches(as(f.staff), innobridge.MatchFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.ByReason[innobridge.DeclineTRL] != 1 || c.ByStatus[innobridge.MatchDeclined] != 1 {
 			t.Errorf("counts = %+v", c)
 		}
-		_, err = m.CountMatches(as(f.entMember))
+		if c, err = m.CountMatches(as(f.uniMember), innobridge.MatchFilter{}); err != nil || len(c.ByStatus) != 0 {
+			t.Errorf("a third organisation counts %+v, %v; want none of the pair", c, err)
+		}
+		_, err = m.CountMatches(as(f.expert), innobridge.MatchFilter{})
 		wantCode(t, err, innobridge.EFORBIDDEN)
 	})
 	if n := f.auditCount(t, "update", "dem-teaser×"+arsenic.ExternalID); n != 2 {
@@ -668,5 +671,81 @@ func TestExplanationInWords(t *testing.T) {
 	}
 	if !strings.Contains(line, "煤气") || strings.Contains(line, "炉煤气") {
 		t.Errorf("docking line %q: want 煤气 and not 炉煤气", line)
+	}
+}
+
+// Each party reads its own tracked pairs, and the achievement's side of a
+// private demand reads the pair without the demand until the demand's owner
+// takes it into negotiation; it may decline it meanwhile by the pair's id,
+// but neither take it into negotiation nor write over its note. A third
+// organisation reads and changes none of it.
+func TestPartyMatchLedger(t *testing.T) {
+	f, m, arsenic := newMatching(t) // arsenic belongs to otherMember's organisation
+	st := func(s innobridge.MatchStatus) *innobridge.MatchStatus { return &s }
+	note := func(s string) *string { return &s }
+	pair, err := m.TrackMatch(as(f.entMember), f.demPrivate.ExternalID, arsenic.ExternalID,
+		innobridge.MatchUpdate{Status: st(innobridge.MatchContacted), Note: note("内部预算上限 80 万")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.TrackMatch(as(f.entMember), "dem-pub", arsenic.ExternalID, innobridge.MatchUpdate{}); err != nil {
+		t.Fatal(err)
+	}
+	mine := func(u *innobridge.User) map[string]*innobridge.Match {
+		t.Helper()
+		list, n, err := m.FindMatches(as(u), innobridge.MatchFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]*innobridge.Match{}
+		for _, p := range list {
+			out[p.AchievementExt+"←"+p.DemandTitle] = p
+		}
+		if n != len(list) {
+			t.Errorf("total %d for %d pairs", n, len(list))
+		}
+		return out
+	}
+
+	owner := mine(f.entMember)
+	if p := owner["ach-arsenic←"+f.demPrivate.Title]; len(owner) != 2 || p == nil || p.Note != "内部预算上限 80 万" || p.DemandHidden {
+		t.Errorf("the demand's owner reads %v; want both pairs, the private one whole", owner)
+	}
+	other := mine(f.otherMember)
+	hidden := other["ach-arsenic←"]
+	if len(other) != 2 || hidden == nil || !hidden.DemandHidden || hidden.DemandExt != "" || hidden.DemandOwner != "" || hidden.Note != "" {
+		t.Fatalf("the achievement's side reads %+v; want the private demand unnamed and without its note", other)
+	}
+	if got := mine(f.uniMember); len(got) != 0 {
+		t.Errorf("a third organisation reads %v", got)
+	}
+	_, _, err = m.FindMatches(as(f.expert), innobridge.MatchFilter{})
+	wantCode(t, err, innobridge.EFORBIDDEN)
+
+	// Changes by the pair's id.
+	_, err = m.UpdateMatch(as(f.otherMember), hidden.ID, innobridge.MatchUpdate{Status: st(innobridge.MatchNegotiating)})
+	wantCode(t, err, innobridge.EFORBIDDEN)
+	_, err = m.UpdateMatch(as(f.otherMember), hidden.ID, innobridge.MatchUpdate{Note: note("")})
+	wantCode(t, err, innobridge.EFORBIDDEN)
+	_, err = m.UpdateMatch(as(f.uniMember), hidden.ID, innobridge.MatchUpdate{Status: st(innobridge.MatchContacted)})
+	wantCode(t, err, innobridge.ENOTFOUND)
+	_, err = m.UpdateMatch(as(f.staff), 4711, innobridge.MatchUpdate{})
+	wantCode(t, err, innobridge.ENOTFOUND)
+	got, err := m.UpdateMatch(as(f.otherMember), hidden.ID, innobridge.MatchUpdate{Status: st(innobridge.MatchRecommended)})
+	if err != nil || got.Status != innobridge.MatchRecommended || !got.DemandHidden {
+		t.Fatalf("the achievement's side moves the pair back: %+v, %v; want it done, the demand still unnamed", got, err)
+	}
+	if got, err = m.UpdateMatch(as(f.entMember), pair.ID, innobridge.MatchUpdate{Status: st(innobridge.MatchNegotiating)}); err != nil || got.DemandHidden {
+		t.Fatalf("the owner takes the pair into negotiation: %+v, %v", got, err)
+	}
+	p := mine(f.otherMember)["ach-arsenic←"+f.demPrivate.Title]
+	if p == nil || p.Note != "内部预算上限 80 万" || p.DemandExt != f.demPrivate.ExternalID {
+		t.Fatalf("in negotiation the achievement's side reads %+v; want the demand named, with the note", p)
+	}
+	if _, err := m.UpdateMatch(as(f.otherMember), pair.ID, innobridge.MatchUpdate{Note: note("已提交报价")}); err != nil {
+		t.Errorf("in negotiation the achievement's side writes the note: %v", err)
+	}
+	if n := f.auditCount(t, "update", f.demPrivate.ExternalID+"×"+arsenic.ExternalID); n != 3 {
+		t.Errorf("audited updates = %d, want 3", n)
 	}
 }

@@ -271,7 +271,7 @@ func (s *Service) notifyQuiet(ctx context.Context, now time.Time) ([]*innobridge
 		}
 		if a.OwnerOrgID != 0 && a.OwnerOrgID != d.OwnerOrgID {
 			demand := "一项保密需求"
-			if d.Confidentiality != innobridge.ConfPrivate || slices.Contains(DisclosingStatuses, m.Status) {
+			if d.Confidentiality != innobridge.ConfPrivate || m.Status.Discloses() {
 				demand = "需求「" + d.Title + "」（" + d.OwnerName + "）"
 			}
 			notes = append(notes, &innobridge.Notification{OrgID: a.OwnerOrgID, Kind: innobridge.NoteQuiet, Key: key,

@@ -11,6 +11,7 @@ import (
 // (aliases m, d, a), in the order of matchDest.
 const matchCols = "m.id, m.demand_id, m.achievement_id, COALESCE(d.external_id, ''), COALESCE(a.external_id, ''), " +
 	"d.title, a.title, COALESCE(od.name, ''), COALESCE(oa.name, ''), " +
+	"COALESCE(d.owner_org_id, 0), COALESCE(a.owner_org_id, 0), d.confidentiality, " +
 	"m.status, m.reason, m.note, m.score, m.created_by, m.created_at, m.updated_at"
 
 const matchFrom = "matches m JOIN demands d ON d.id = m.demand_id JOIN achievements a ON a.id = m.achievement_id " +
@@ -19,7 +20,8 @@ const matchFrom = "matches m JOIN demands d ON d.id = m.demand_id JOIN achieveme
 func matchDest() (*innobridge.Match, []any) {
 	m := &innobridge.Match{}
 	return m, []any{&m.ID, &m.DemandID, &m.AchievementID, &m.DemandExt, &m.AchievementExt,
-		&m.DemandTitle, &m.AchievementTitle, &m.DemandOwner, &m.AchievementOwner, &m.Status, &m.Reason,
+		&m.DemandTitle, &m.AchievementTitle, &m.DemandOwner, &m.AchievementOwner,
+		&m.DemandOrgID, &m.AchievementOrgID, &m.DemandConf, &m.Status, &m.Reason,
 		&m.Note, &m.Score, &m.CreatedBy, timeScan{&m.CreatedAt}, timeScan{&m.UpdatedAt}}
 }
 
@@ -27,7 +29,15 @@ func matchDest() (*innobridge.Match, []any) {
 // first, and the total count.
 func (s *Store) FindMatches(ctx context.Context, f innobridge.MatchFilter) (_ []*innobridge.Match, _ int, err error) {
 	defer wrap(&err, "FindMatches(%+v)", f)
-	q := &selectQuery{cols: matchCols, from: matchFrom, order: "m.updated_at DESC, m.id DESC", offset: f.Offset, limit: f.Limit}
+	q := matchQuery(f, true)
+	q.cols, q.order, q.offset, q.limit = matchCols, "m.updated_at DESC, m.id DESC", f.Offset, f.Limit
+	return findPage(ctx, s.reader(), q, matchDest)
+}
+
+// matchQuery selects the pairs f selects, by status and reason too if
+// byStatus.
+func matchQuery(f innobridge.MatchFilter, byStatus bool) *selectQuery {
+	q := &selectQuery{from: matchFrom}
 	if len(f.IDs) > 0 {
 		cond, args := inList("m.id", f.IDs)
 		q.and(cond, args...)
@@ -40,18 +50,21 @@ func (s *Store) FindMatches(ctx context.Context, f innobridge.MatchFilter) (_ []
 		cond, args := inList("m.achievement_id", f.AchievementIDs)
 		q.and(cond, args...)
 	}
-	if len(f.Statuses) > 0 {
+	if f.PartyOrgID != 0 {
+		q.and("(d.owner_org_id = ? OR a.owner_org_id = ?)", f.PartyOrgID, f.PartyOrgID)
+	}
+	if byStatus && len(f.Statuses) > 0 {
 		cond, args := inList("m.status", strs(f.Statuses))
 		q.and(cond, args...)
 	}
-	if len(f.Reasons) > 0 {
+	if byStatus && len(f.Reasons) > 0 {
 		cond, args := inList("m.reason", strs(f.Reasons))
 		q.and(cond, args...)
 	}
 	if !f.UpdatedBefore.IsZero() {
 		q.and("m.updated_at < ?", timeValue(f.UpdatedBefore))
 	}
-	return findPage(ctx, s.reader(), q, matchDest)
+	return q
 }
 
 // CreateMatch stores m, setting its ID and times; ECONFLICT if the pair is
@@ -105,10 +118,13 @@ func (s *Store) UpdateMatch(ctx context.Context, id int64, upd innobridge.MatchU
 	return out, err
 }
 
-// CountMatches counts tracked pairs by status and declined ones by reason.
-func (s *Store) CountMatches(ctx context.Context) (_ *innobridge.MatchCounts, err error) {
-	defer wrap(&err, "CountMatches")
-	rows, err := s.reader().query(ctx, `SELECT status, reason, COUNT(*) FROM matches GROUP BY status, reason`)
+// CountMatches counts the pairs f selects, whatever their status and
+// reason, by status, and declined ones by reason.
+func (s *Store) CountMatches(ctx context.Context, f innobridge.MatchFilter) (_ *innobridge.MatchCounts, err error) {
+	defer wrap(&err, "CountMatches(%+v)", f)
+	q := matchQuery(f, false)
+	rows, err := s.reader().query(ctx, "SELECT m.status, m.reason, COUNT(*) FROM "+q.from+q.whereSQL()+
+		" GROUP BY m.status, m.reason", q.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ var dockingTests = []test{
 }
 
 // pairFixture stores two demands and three achievements; d1 is owned by
-// 甲科技园 and a1 by 乙大学, the others by no one.
+// 甲科技园 and a1 by 乙大学, the others by no one; d2 is private.
 func pairFixture(t *testing.T, s innobridge.Store) (dems []*innobridge.Demand, achs []*innobridge.Achievement) {
 	t.Helper()
 	park := MustCreateOrganization(t, s, NewOrganization("o-park", "甲科技园", innobridge.OrgPark, "", ""))
@@ -30,6 +30,8 @@ func pairFixture(t *testing.T, s innobridge.Store) (dems []*innobridge.Demand, a
 			Status: innobridge.StatusPublished}, Confidentiality: innobridge.ConfPublic}
 		if i == 0 {
 			d.OwnerOrgID = park.ID
+		} else {
+			d.Confidentiality, d.Teaser = innobridge.ConfPrivate, "一项工艺改进需求"
 		}
 		dems = append(dems, MustCreateDemand(t, s, d))
 	}
@@ -45,13 +47,14 @@ func pairFixture(t *testing.T, s innobridge.Store) (dems []*innobridge.Demand, a
 
 // wantPair fills in the read-only fields FindMatches reports for a pair of
 // pairFixture's listings.
-func wantPair(m innobridge.Match, d, a string) *innobridge.Match {
-	m.DemandExt, m.AchievementExt, m.DemandTitle, m.AchievementTitle = d, a, "需求"+d, "成果"+a
+func wantPair(m innobridge.Match, d *innobridge.Demand, a *innobridge.Achievement) *innobridge.Match {
+	m.DemandExt, m.AchievementExt, m.DemandTitle, m.AchievementTitle = d.ExternalID, a.ExternalID, d.Title, a.Title
+	m.DemandOrgID, m.AchievementOrgID, m.DemandConf = d.OwnerOrgID, a.OwnerOrgID, d.Confidentiality
 	m.DemandOwner, m.AchievementOwner = "", ""
-	if d == "d1" {
+	if d.ExternalID == "d1" {
 		m.DemandOwner = "甲科技园"
 	}
-	if a == "a1" {
+	if a.ExternalID == "a1" {
 		m.AchievementOwner = "乙大学"
 	}
 	return &m
@@ -86,7 +89,7 @@ func testMatches(t *testing.T, b Backend) {
 	if len(list) != 1 {
 		t.Fatalf("FindMatches(IDs %d): %d found", m1.ID, len(list))
 	}
-	same(t, "stored match", list[0], wantPair(*m1, "d1", "a1"))
+	same(t, "stored match", list[0], wantPair(*m1, dems[0], achs[0]))
 
 	tests := []struct {
 		name  string
@@ -103,6 +106,11 @@ func testMatches(t *testing.T, b Backend) {
 		{"Page", innobridge.MatchFilter{Offset: 1, Limit: 2}, []string{"d2×a2", "d1×a2"}, 4},
 		{"None", innobridge.MatchFilter{Statuses: []innobridge.MatchStatus{innobridge.MatchDeclined}}, nil, 0},
 		{"UpdatedBefore", innobridge.MatchFilter{UpdatedBefore: m2.UpdatedAt}, []string{"d1×a1"}, 1},
+		{"PartyOwnsDemand", innobridge.MatchFilter{PartyOrgID: dems[0].OwnerOrgID}, []string{"d1×a2", "d1×a1"}, 2},
+		{"PartyOwnsAchievement", innobridge.MatchFilter{PartyOrgID: achs[0].OwnerOrgID}, []string{"d1×a1"}, 1},
+		{"PartyAndStatus", innobridge.MatchFilter{PartyOrgID: dems[0].OwnerOrgID, Statuses: []innobridge.MatchStatus{innobridge.MatchContacted}},
+			[]string{"d1×a2"}, 1},
+		{"PartyOfNone", innobridge.MatchFilter{PartyOrgID: 4711}, nil, 0},
 		{"UpdatedBeforeAndStatus", innobridge.MatchFilter{UpdatedBefore: m2.UpdatedAt.Add(time.Microsecond),
 			Statuses: []innobridge.MatchStatus{innobridge.MatchContacted}}, []string{"d1×a2"}, 1},
 	}
@@ -160,7 +168,7 @@ func testUpdateMatch(t *testing.T, b Backend) {
 	got, err := s.UpdateMatch(t.Context(), ms[0].ID, innobridge.MatchUpdate{
 		Status: ptr(innobridge.MatchDeclined), Reason: ptr(innobridge.DeclinePrice), Note: ptr("报价过高")})
 	must(t, err, "UpdateMatch")
-	want := wantPair(*ms[0], "d1", "a1")
+	want := wantPair(*ms[0], dems[0], achs[0])
 	want.Status, want.Reason, want.Note, want.UpdatedAt = innobridge.MatchDeclined, innobridge.DeclinePrice, "报价过高", clock.Peek()
 	same(t, "updated match", got, want)
 	_, err = s.UpdateMatch(t.Context(), ms[1].ID, innobridge.MatchUpdate{Status: ptr(innobridge.MatchNegotiating)})
@@ -180,12 +188,36 @@ func testUpdateMatch(t *testing.T, b Backend) {
 	_, err = s.UpdateMatch(t.Context(), ms[2].ID, innobridge.MatchUpdate{Status: ptr(innobridge.MatchStatus("eloped"))})
 	wantCode(t, err, innobridge.EINVALID, "status")
 
-	c, err := s.CountMatches(t.Context())
-	must(t, err, "CountMatches")
-	same(t, "counts", c, &innobridge.MatchCounts{
-		ByStatus: map[innobridge.MatchStatus]int{innobridge.MatchDeclined: 1, innobridge.MatchNegotiating: 1, innobridge.MatchRecommended: 1},
-		ByReason: map[innobridge.DeclineReason]int{innobridge.DeclinePrice: 1},
-	})
+	counts := []struct {
+		name string
+		f    innobridge.MatchFilter
+		want *innobridge.MatchCounts
+	}{
+		{"All", innobridge.MatchFilter{}, &innobridge.MatchCounts{
+			ByStatus: map[innobridge.MatchStatus]int{innobridge.MatchDeclined: 1, innobridge.MatchNegotiating: 1, innobridge.MatchRecommended: 1},
+			ByReason: map[innobridge.DeclineReason]int{innobridge.DeclinePrice: 1},
+		}},
+		// A status or reason in the filter does not narrow the counts, which
+		// are there to be shown beside each.
+		{"PartyWhateverStatus", innobridge.MatchFilter{PartyOrgID: dems[0].OwnerOrgID, Statuses: []innobridge.MatchStatus{innobridge.MatchSigned}},
+			&innobridge.MatchCounts{
+				ByStatus: map[innobridge.MatchStatus]int{innobridge.MatchDeclined: 1, innobridge.MatchRecommended: 1},
+				ByReason: map[innobridge.DeclineReason]int{innobridge.DeclinePrice: 1},
+			}},
+		{"PartyOfNone", innobridge.MatchFilter{PartyOrgID: 4711}, &innobridge.MatchCounts{
+			ByStatus: map[innobridge.MatchStatus]int{}, ByReason: map[innobridge.DeclineReason]int{}}},
+		{"Quiet", innobridge.MatchFilter{UpdatedBefore: got.UpdatedAt.Add(time.Microsecond)}, &innobridge.MatchCounts{
+			ByStatus: map[innobridge.MatchStatus]int{innobridge.MatchDeclined: 1, innobridge.MatchRecommended: 1},
+			ByReason: map[innobridge.DeclineReason]int{innobridge.DeclinePrice: 1},
+		}},
+	}
+	for _, tc := range counts {
+		t.Run("Count"+tc.name, func(t *testing.T) {
+			c, err := s.CountMatches(t.Context(), tc.f)
+			must(t, err, "CountMatches")
+			same(t, "counts", c, tc.want)
+		})
+	}
 }
 
 func testDockingLists(t *testing.T, b Backend) {
