@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/service"
@@ -13,6 +14,9 @@ type homePage struct {
 	Counts       service.Counts
 	Achievements []*innobridge.Achievement
 	Demands      []*innobridge.Demand
+	// The organisation's tracked pairs: in progress, signed, and in
+	// progress but gone quiet.
+	MatchesOpen, MatchesSigned, MatchesQuiet, QuietDays int
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
@@ -45,6 +49,9 @@ type myPage struct {
 	Org          *innobridge.Organization
 	Achievements []*innobridge.Achievement
 	Demands      []*innobridge.Demand
+	// The organisation's tracked pairs: in progress, signed, and in
+	// progress but gone quiet.
+	MatchesOpen, MatchesSigned, MatchesQuiet, QuietDays int
 }
 
 func (s *Server) handleMy(w http.ResponseWriter, r *http.Request) error {
@@ -68,6 +75,20 @@ func (s *Server) handleMy(w http.ResponseWriter, r *http.Request) error {
 		if p.Demands, _, err = s.svc.FindDemands(ctx, f); err != nil {
 			return err
 		}
+		counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{PartyOrgID: u.OrgID})
+		if err != nil {
+			return err
+		}
+		for _, st := range innobridge.MatchOpenStatuses {
+			p.MatchesOpen += counts.ByStatus[st]
+		}
+		p.MatchesSigned = counts.ByStatus[innobridge.MatchSigned]
+		quiet := innobridge.QuietFilter(s.svc.Now())
+		quiet.PartyOrgID, quiet.Limit = u.OrgID, 1
+		if _, p.MatchesQuiet, err = s.matching.FindMatches(ctx, quiet); err != nil {
+			return err
+		}
+		p.QuietDays = int(innobridge.MatchQuiet / (24 * time.Hour))
 	}
 	s.render(w, r, http.StatusOK, "my", p)
 	return nil

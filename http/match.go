@@ -154,8 +154,18 @@ func (s *Server) handleMatchTrack(w http.ResponseWriter, r *http.Request) error 
 			req.Note = &note
 		}
 	}
-	m, err := s.matching.TrackMatch(r.Context(), req.Demand, req.Achievement,
-		innobridge.MatchUpdate{Status: req.Status, Reason: req.Reason, Note: req.Note})
+	upd := innobridge.MatchUpdate{Status: req.Status, Reason: req.Reason, Note: req.Note}
+	var m *innobridge.Match
+	var err error
+	if id := r.PostFormValue("match"); !api && id != "" { // a ledger's row names the pair by id
+		n, perr := strconv.ParseInt(id, 10, 64)
+		if perr != nil {
+			return innobridge.Errorf(innobridge.ENOTFOUND, "对接记录不存在 (match %q not found)", id)
+		}
+		m, err = s.matching.UpdateMatch(r.Context(), n, upd)
+	} else {
+		m, err = s.matching.TrackMatch(r.Context(), req.Demand, req.Achievement, upd)
+	}
 	if err != nil {
 		return err
 	}
@@ -167,14 +177,40 @@ func (s *Server) handleMatchTrack(w http.ResponseWriter, r *http.Request) error 
 	switch r.PostFormValue("from") {
 	case "achievement":
 		back = "/achievements/" + m.AchievementExt + "?done=saved#recs"
-	case "matches": // the staff's ledger, at the page and filter it was on
+	case "matches": // a ledger, staff's or a party's, at the page and filter it was on
 		back = localPath(r.PostFormValue("back"))
-		if !strings.HasPrefix(back, "/staff/matches") {
-			back = "/staff/matches"
+		if !strings.HasPrefix(back, "/staff/matches") && !strings.HasPrefix(back, "/my/matches") {
+			back = "/my/matches"
+			if state(r).user.IsStaff() {
+				back = "/staff/matches"
+			}
 		}
 		back += fmt.Sprintf("#m%d", m.ID)
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+// handleMatchPatch serves PATCH /api/v1/matches/{id}: a tracked pair's
+// status, reason or note, by the pair's id (see Matching.UpdateMatch).
+func (s *Server) handleMatchPatch(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "对接记录 (match)")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Status *innobridge.MatchStatus   `json:"status"`
+		Reason *innobridge.DeclineReason `json:"reason"`
+		Note   *string                   `json:"note"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	m, err := s.matching.UpdateMatch(r.Context(), id, innobridge.MatchUpdate{Status: req.Status, Reason: req.Reason, Note: req.Note})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
 	return nil
 }
 

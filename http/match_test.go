@@ -235,6 +235,19 @@ func TestMatchTracking(t *testing.T) {
 		t.Errorf("redirect to %q", loc)
 	}
 
+	// A party reads its own pairs only; the institute is the achievement's
+	// side of a teaser demand, so it reads the demand's title but not the
+	// note until the pair is in negotiation.
+	r = apiCall(t, c, inst, "GET", "/api/v1/matches", "")
+	wantStatus(t, r, http.StatusOK)
+	var own matchListResponse
+	if err := json.Unmarshal([]byte(r.body), &own); err != nil {
+		t.Fatal(err)
+	}
+	if own.Total != 1 || len(own.Items) != 1 || own.Items[0].DemandTitle != "工业废水深度处理" || own.Items[0].Note != "" ||
+		own.Items[0].DemandHidden || own.Counts.ByStatus["declined"] != 1 {
+		t.Errorf("the institute's own pairs: %s", r.body)
+	}
 	r = apiCall(t, c, staff, "GET", "/api/v1/matches", "")
 	wantStatus(t, r, http.StatusOK)
 	var list struct {

@@ -44,6 +44,7 @@ func (s *Server) routes() {
 	s.handle("GET /my", s.handleMy)
 	s.handle("GET /my/notifications", s.handleNotifications)
 	s.handle("POST /my/notifications/read", s.handleNotificationsRead)
+	s.handleList("/my/matches", s.handleMatchList)
 
 	s.handle("GET /admin/users", s.handleUsers)
 	s.handle("POST /admin/users", s.handleUserCreate)
@@ -100,6 +101,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/achievements/{id}/matches", s.handleAchievementMatches)
 	s.handle("GET /api/v1/matches", s.handleMatchList)
 	s.handle("POST /api/v1/matches", s.handleMatchTrack)
+	s.handle("PATCH /api/v1/matches/{id}", s.handleMatchPatch)
 	s.handle("GET /api/v1/docking-lists", s.handleDockingLists)
 	s.handle("POST /api/v1/docking-lists", s.handleDockingCreate)
 	s.handle("GET /api/v1/docking-lists/{id}", s.handleDocking)

@@ -1,8 +1,10 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/innobridge/innobridge"
@@ -62,9 +64,12 @@ type matchListResponse struct {
 	Counts *innobridge.MatchCounts `json:"counts"`
 }
 
-// matchesPage is /staff/matches.
+// matchesPage is /staff/matches, or a party's own /my/matches.
 type matchesPage struct {
 	Base
+	Path       string // /staff/matches or /my/matches
+	Mine       bool   // one party's pairs: its organisation's side is marked
+	OrgID      int64  // the reader's organisation
 	Items      []*innobridge.Match
 	Total      int
 	Counts     *innobridge.MatchCounts
@@ -80,27 +85,49 @@ type matchesPage struct {
 	Here       string // this page's path and query, where an update returns
 }
 
-// handleMatchList serves GET /staff/matches (HTML, CSV, XLSX, JSON) and
-// GET /api/v1/matches (staff only): tracked pairs, most recently changed
-// first, with counts by status and by decline reason. JSON pages by
-// ?offset= (100 a page), HTML by ?page=.
+// handleMatchList serves GET /staff/matches (HTML, CSV, XLSX, JSON) for
+// staff, GET /my/matches for a party's members (their organisation's
+// pairs, as Match.PartyView shows them), and GET /api/v1/matches (either,
+// by who asks): tracked pairs, most recently changed first, with counts by
+// status and by decline reason. JSON pages by ?offset= (100 a page), HTML
+// by ?page=.
 func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
-	if err := requireStaffPage(r); err != nil {
-		return err
+	page := &matchesPage{Path: "/staff/matches"}
+	page.Nav = "docking"
+	if strings.HasPrefix(r.URL.Path, "/my/") {
+		if err := requireLogin(r); err != nil {
+			return err
+		}
+		u := state(r).user
+		if u.IsStaff() && u.OrgID == 0 { // staff of no party: every pair is theirs to follow
+			to := *r.URL
+			to.Path = "/staff/" + strings.TrimPrefix(r.URL.Path, "/my/")
+			http.Redirect(w, r, to.RequestURI(), http.StatusSeeOther)
+			return nil
+		}
+		page.Path, page.Mine, page.OrgID = "/my/matches", true, u.OrgID
+		page.Nav = "my"
+	} else if !isAPI(r) {
+		if err := requireStaffPage(r); err != nil {
+			return err
+		}
 	}
 	ctx := r.Context()
 	now := s.svc.Now()
 	format := formatOf(r)
 	f, mp, err := matchFilter(r, now)
-	page := &matchesPage{F: mp, Now: now, QuietDays: int(innobridge.MatchQuiet / (24 * time.Hour))}
-	page.Nav = "docking"
+	f.PartyOrgID = page.OrgID
+	page.F, page.Now, page.QuietDays = mp, now, int(innobridge.MatchQuiet/(24*time.Hour))
 	if err != nil {
-		if format == "html" {
-			page.Errs = fieldsOf(err)
-			s.render(w, r, http.StatusUnprocessableEntity, "matches", page)
-			return nil
+		if format != "html" {
+			return err
 		}
-		return err
+		page.Errs = fieldsOf(err)
+		if err := s.matchCounts(ctx, page); err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "matches", page)
+		return nil
 	}
 	p := s.parseListParams(r)
 	switch format {
@@ -125,29 +152,40 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{})
-	if err != nil {
-		return err
-	}
 	if format == "json" {
+		counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{PartyOrgID: page.OrgID})
+		if err != nil {
+			return err
+		}
 		writeJSON(w, http.StatusOK, matchListResponse{Items: nonNil(list), Total: total, Counts: counts})
 		return nil
 	}
-	quiet := innobridge.QuietFilter(now)
-	quiet.Limit = 1
-	_, page.QuietCount, err = s.matching.FindMatches(ctx, quiet)
-	if err != nil {
+	if err := s.matchCounts(ctx, page); err != nil {
 		return err
 	}
-	page.Items, page.Total, page.Counts = list, total, counts
-	for _, n := range counts.ByStatus {
-		page.All += n
-	}
+	page.Items, page.Total = list, total
 	page.Pager = newPager(r, p, total)
 	page.ExportCSV, page.ExportXLSX = exportURL(r, "csv"), exportURL(r, "xlsx")
 	page.Here = r.URL.RequestURI()
 	s.render(w, r, http.StatusOK, "matches", page)
 	return nil
+}
+
+// matchCounts fills in the tabs' counts of page: its pairs by status, all
+// of them, and those gone quiet.
+func (s *Server) matchCounts(ctx context.Context, page *matchesPage) error {
+	counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{PartyOrgID: page.OrgID})
+	if err != nil {
+		return err
+	}
+	page.Counts, page.All = counts, 0
+	for _, n := range counts.ByStatus {
+		page.All += n
+	}
+	quiet := innobridge.QuietFilter(page.Now)
+	quiet.PartyOrgID, quiet.Limit = page.OrgID, 1
+	_, page.QuietCount, err = s.matching.FindMatches(ctx, quiet)
+	return err
 }
 
 // matchTable lays out tracked pairs for export.
@@ -161,7 +199,11 @@ func (s *Server) matchTable(lang string, list []*innobridge.Match) table {
 		if m.Reason != "" {
 			reason = n.t("reason." + string(m.Reason))
 		}
-		t.Rows = append(t.Rows, []string{m.DemandExt, m.DemandTitle, m.DemandOwner, m.AchievementExt, m.AchievementTitle, m.AchievementOwner,
+		title := m.DemandTitle
+		if m.DemandHidden {
+			title = n.t("matches.hidden_demand")
+		}
+		t.Rows = append(t.Rows, []string{m.DemandExt, title, m.DemandOwner, m.AchievementExt, m.AchievementTitle, m.AchievementOwner,
 			n.t("mstatus." + string(m.Status)), reason, m.Note, strconv.FormatFloat(m.Score, 'f', 3, 64),
 			m.CreatedAt.Local().Format("2006-01-02 15:04"), m.UpdatedAt.Local().Format("2006-01-02 15:04")})
 	}

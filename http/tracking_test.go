@@ -7,10 +7,12 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/sheet"
 )
 
@@ -167,5 +169,128 @@ func TestMatchTrackingPage(t *testing.T) {
 	wantStatus(t, r, http.StatusUnprocessableEntity)
 	if got := pagePairs(r); len(got) != 0 || !strings.Contains(r.body, `id="err-quiet"`) {
 		t.Errorf("quiet and signed lists %v; want none and the quiet box's error (a signed pair never goes quiet)", got)
+	}
+}
+
+// TestPartyLedgerPage follows one party's own pairs on /my/matches: only
+// its organisation's, its side marked, a private demand unnamed and its
+// note unread until the demand's owner takes the pair into negotiation,
+// updated by the pair's id from the row, and exported as the party reads it.
+func TestPartyLedgerPage(t *testing.T) {
+	ts := newTestServer(t)
+	addMatchListings(t, ts) // ach-arsenic and ach-fuel are the institute's
+	c := ts.client(t)
+	staff := apiToken(t, c, "staff1")
+	var private innobridge.Match
+	for _, body := range []string{
+		`{"demand":"dem-pub","achievement":"ach-pub","status":"signed"}`,
+		`{"demand":"dem-pub","achievement":"ach-arsenic","note":"已发技术资料"}`,
+		`{"demand":"dem-private","achievement":"ach-fuel","status":"contacted","note":"内部预算上限 80 万"}`,
+	} {
+		r := apiCall(t, c, staff, "POST", "/api/v1/matches", body)
+		wantStatus(t, r, http.StatusOK)
+		if err := json.Unmarshal([]byte(r.body), &private); err != nil {
+			t.Fatal(err)
+		}
+	}
+	row := func(body string, id int64) string {
+		t.Helper()
+		m := regexp.MustCompile(`(?s)<tr id="m` + strconv.FormatInt(id, 10) + `">.*?</tr>`).FindString(body)
+		if m == "" {
+			t.Fatalf("no row m%d", id)
+		}
+		return m
+	}
+
+	inst := ts.client(t)
+	inst.login("inst1")
+	r := inst.get("/my/matches")
+	wantStatus(t, r, http.StatusOK)
+	if got := pagePairs(r); !slices.Equal(got, []string{"dem-pub×ach-arsenic"}) {
+		t.Errorf("the institute's named pairs: %v, want dem-pub×ach-arsenic and the private demand unnamed", got)
+	}
+	hidden := row(r.body, private.ID)
+	for _, want := range []string{"一项保密需求", "/achievements/ach-fuel", `name="match" value="` + strconv.FormatInt(private.ID, 10) + `"`, `value="declined"`} {
+		if !strings.Contains(hidden, want) {
+			t.Errorf("the private demand's row lacks %q: %s", want, hidden)
+		}
+	}
+	for _, leak := range []string{privateTitle, "dem-private", "内部预算", `value="negotiating"`, `name="note"`} {
+		if strings.Contains(hidden, leak) || strings.Contains(r.body, privateTitle) {
+			t.Errorf("the achievement's side reads %q before negotiation", leak)
+		}
+	}
+	for _, want := range []string{"已发技术资料", `class="badge badge-ours"`, `aria-current="page">全部 <small>2</small>`, `href="/my/matches?status=contacted"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("/my/matches lacks %q", want)
+		}
+	}
+	uni := ts.client(t)
+	uni.login("uni1")
+	if got := pagePairs(uni.get("/my/matches")); !slices.Equal(got, []string{"dem-pub×ach-pub"}) {
+		t.Errorf("the university's pairs: %v", got)
+	}
+	if r := uni.get("/my"); !strings.Contains(r.body, "进行中 0 对，已签约 1 对") {
+		t.Errorf("/my does not count the university's pairs: %.3000s", r.body)
+	}
+	staffWeb := ts.client(t)
+	staffWeb.login("staff1")
+	if r := staffWeb.get("/my/matches?status=signed"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/staff/matches?status=signed" {
+		t.Errorf("staff of no party on /my/matches: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
+
+	// The export is the page as the party reads it.
+	r = inst.get("/my/matches.xlsx")
+	wantStatus(t, r, http.StatusOK)
+	var titles []string
+	err := sheet.Read("matches.xlsx", bytes.NewReader([]byte(r.body)), func(sheet.Header) error { return nil }, func(rec sheet.Record) error {
+		for _, v := range rec.Values {
+			if s, _ := v.(string); strings.Contains(s, "内部预算") || strings.Contains(s, "dem-private") || s == privateTitle {
+				t.Errorf("the export leaks %q", s)
+			}
+		}
+		title, _ := rec.Values["技术需求"].(string)
+		titles = append(titles, title)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(titles, []string{"一项保密需求", "提高煤气利用率"}) {
+		t.Errorf("exported demands %q", titles)
+	}
+
+	// Updates by the pair's id: the achievement's side declines the
+	// private demand's pair, but does not take it into negotiation; a
+	// third party cannot touch it.
+	tok := csrfInput.FindStringSubmatch(r.body + inst.get("/my/matches").body)[1]
+	post := func(vals url.Values) *response {
+		vals.Set("csrf_token", tok)
+		vals.Set("match", strconv.FormatInt(private.ID, 10))
+		vals.Set("from", "matches")
+		return inst.postForm("/matches", vals)
+	}
+	wantStatus(t, post(url.Values{"status": {"negotiating"}}), http.StatusForbidden)
+	r = post(url.Values{"status": {"declined"}, "reason": {"scope"}, "back": {"/my/matches?status=contacted"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	if loc := r.Header.Get("Location"); loc != "/my/matches?status=contacted#m"+strconv.FormatInt(private.ID, 10) {
+		t.Errorf("after the row's form, redirect to %q", loc)
+	}
+	if r := inst.get("/my/matches?status=declined&reason=scope"); !strings.Contains(r.body, "一项保密需求") {
+		t.Error("the declined pair is not under its reason")
+	}
+	path := "/api/v1/matches/" + strconv.FormatInt(private.ID, 10)
+	wantStatus(t, apiCall(t, c, apiToken(t, c, "uni1"), "PATCH", path, `{"status":"contacted"}`), http.StatusNotFound)
+	wantStatus(t, apiCall(t, c, staff, "PATCH", "/api/v1/matches/4711", `{"status":"contacted"}`), http.StatusNotFound)
+	wantStatus(t, apiCall(t, c, staff, "PATCH", path, `{"status":"contacted","demand":"dem-pub"}`), http.StatusUnprocessableEntity)
+	r = apiCall(t, c, apiToken(t, c, "ent1"), "PATCH", path, `{"status":"negotiating"}`)
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(r.body, `"note":"内部预算上限 80 万"`) {
+		t.Errorf("PATCH as the demand's owner: %s", r.body)
+	}
+	// In negotiation the demand opens to the achievement's side.
+	r = inst.get("/my/matches")
+	if open := row(r.body, private.ID); !strings.Contains(open, privateTitle) || !strings.Contains(open, "内部预算上限 80 万") || !strings.Contains(open, `name="note"`) {
+		t.Errorf("in negotiation the achievement's side reads: %s", open)
 	}
 }
