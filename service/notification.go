@@ -262,12 +262,13 @@ func (s *Service) notifyQuiet(ctx context.Context, now time.Time) ([]*innobridge
 		key := fmt.Sprintf("quiet:%d@%s", m.ID, m.UpdatedAt.UTC().Format(time.RFC3339))
 		days := int(now.Sub(m.UpdatedAt) / (24 * time.Hour))
 		status, since := m.Status.Name(), m.UpdatedAt.In(now.Location()).Format("2006-01-02")
+		ledger := fmt.Sprintf("/my/matches?quiet=1#m%d", m.ID) // each party's own row of the pair, to update it
 		if d.OwnerOrgID != 0 {
 			notes = append(notes, &innobridge.Notification{OrgID: d.OwnerOrgID, Kind: innobridge.NoteQuiet, Key: key,
 				Title: "对接已 " + fmt.Sprint(days) + " 天未更新：" + d.Title,
 				Body: fmt.Sprintf("需求「%s」与成果「%s」（%s）的对接自 %s 起停留在「%s」。请更新对接进展；如不再推进，请选择放弃原因，该成果将不再推荐。",
 					d.Title, a.Title, a.OwnerName, since, status),
-				Link: "/demands/" + d.ExternalID + "#recs"})
+				Link: ledger})
 		}
 		if a.OwnerOrgID != 0 && a.OwnerOrgID != d.OwnerOrgID {
 			demand := "一项保密需求"
@@ -278,7 +279,7 @@ func (s *Service) notifyQuiet(ctx context.Context, now time.Time) ([]*innobridge
 				Title: "对接已 " + fmt.Sprint(days) + " 天未更新：" + a.Title,
 				Body: fmt.Sprintf("成果「%s」与%s的对接自 %s 起停留在「%s」。请更新对接进展；如不再推进，请选择放弃原因。",
 					a.Title, demand, since, status),
-				Link: "/achievements/" + a.ExternalID + "#recs"})
+				Link: ledger})
 		}
 	}
 	return s.announce(ctx, notes)

@@ -197,14 +197,14 @@ func TestQuietMatchNotifications(t *testing.T) {
 
 	for _, n := range newest(f.entMember, 10) {
 		if n.Kind != innobridge.NoteQuiet || !strings.HasPrefix(n.Title, "对接已 31 天未更新：") || !strings.Contains(n.Body, "高炉煤气余热回收技术") ||
-			!strings.Contains(n.Body, "已联系") || !strings.HasPrefix(n.Link, "/demands/dem-") {
+			!strings.Contains(n.Body, "已联系") || !strings.HasPrefix(n.Link, "/my/matches?quiet=1#m") {
 			t.Errorf("demand owner's notification %+v", n)
 		}
 	}
 	uni := newest(f.uniMember, 10)
 	var texts []string
 	for _, n := range uni {
-		if n.Kind != innobridge.NoteQuiet || n.Link != "/achievements/ach-pub#recs" {
+		if n.Kind != innobridge.NoteQuiet || !strings.HasPrefix(n.Link, "/my/matches?quiet=1#m") {
 			t.Errorf("achievement owner's notification %+v", n)
 		}
 		texts = append(texts, n.Title+" "+n.Body)
