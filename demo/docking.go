@@ -14,7 +14,7 @@ import (
 // matching engine, as staff would after the event, and moves a few of its
 // pairs along the docking process (contacted, negotiating, signed, one
 // declined for its price), so that the docking pages and their progress
-// counts show on a fresh start. Call it once, after Load has loaded the
+// counts show on a fresh start; and one confidential pair (confidentialPair). Call it once, after Load has loaded the
 // demo (it reported loaded) and the matching service exists.
 func Docking(ctx context.Context, svc *service.Service, m *service.Matching) error {
 	role := innobridge.RoleStaff
@@ -53,6 +53,33 @@ func Docking(ctx context.Context, svc *service.Service, m *service.Matching) err
 		if _, err := m.TrackMatch(sctx, it.DemandExt, it.AchievementExt, upd); err != nil {
 			return fmt.Errorf("demo.Docking: pair %s×%s: %w", it.DemandExt, it.AchievementExt, err)
 		}
+	}
+	return confidentialPair(sctx, svc, m)
+}
+
+// confidentialPair puts 华芯's private demand in contact with 光电所's
+// packaging process, so that the institute's side of the pair (on its
+// ledger, 我的对接) shows how a private demand stays unnamed until its owner
+// takes the pair into negotiation.
+func confidentialPair(sctx context.Context, svc *service.Service, m *service.Matching) error {
+	const demand, achievement = "晶圆级封装翘曲控制工艺联合攻关", "高速硅光调制器芯片及耦合封装工艺"
+	ds, _, err := svc.Store.FindDemands(sctx, innobridge.ListingFilter{Limit: 1000})
+	if err != nil {
+		return fmt.Errorf("demo.Docking: %s: %w", demand, err)
+	}
+	as, _, err := svc.Store.FindAchievements(sctx, innobridge.ListingFilter{Limit: 1000})
+	if err != nil {
+		return fmt.Errorf("demo.Docking: %s: %w", achievement, err)
+	}
+	i := slices.IndexFunc(ds, func(d *innobridge.Demand) bool { return d.Title == demand })
+	j := slices.IndexFunc(as, func(a *innobridge.Achievement) bool { return a.Title == achievement })
+	if i < 0 || j < 0 {
+		return fmt.Errorf("demo.Docking: the pair %s × %s is not in the demo data", demand, achievement)
+	}
+	_, err = m.TrackMatch(sctx, ds[i].ExternalID, as[j].ExternalID, innobridge.MatchUpdate{
+		Status: ptr(innobridge.MatchContacted), Note: ptr("企业内部目标：翘曲小于 20 微米，预算上限 600 万元。")})
+	if err != nil {
+		return fmt.Errorf("demo.Docking: pair %s×%s: %w", ds[i].ExternalID, as[j].ExternalID, err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"io"
+	"slices"
 	"testing"
 
 	"github.com/innobridge/innobridge"
@@ -57,12 +58,20 @@ func TestDocking(t *testing.T) {
 		t.Fatal(err)
 	}
 	for st, want := range map[innobridge.MatchStatus]int{innobridge.MatchSigned: 1, innobridge.MatchNegotiating: 1,
-		innobridge.MatchContacted: 1, innobridge.MatchDeclined: 1} {
+		innobridge.MatchContacted: 2, innobridge.MatchDeclined: 1} { // one contacted pair is the confidential one
 		if c.ByStatus[st] != want {
 			t.Errorf("%s pairs: %d, want %d (counts %v)", st, c.ByStatus[st], want, c.ByStatus)
 		}
 	}
 	if c.ByReason[innobridge.DeclinePrice] != 1 {
 		t.Errorf("declined for price: %d, want 1", c.ByReason[innobridge.DeclinePrice])
+	}
+	pairs, _, err := m.FindMatches(staff, innobridge.MatchFilter{Statuses: []innobridge.MatchStatus{innobridge.MatchContacted}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(pairs, func(p *innobridge.Match) bool { return p.DemandConf == innobridge.ConfPrivate })
+	if i < 0 || !pairs[i].PartyView(pairs[i].AchievementOrgID).DemandHidden || pairs[i].AchievementOrgID == 0 {
+		t.Errorf("no contacted pair of a private demand hidden from its achievement's side: %+v", pairs)
 	}
 }

@@ -317,6 +317,35 @@ func TestBrowserEnterpriseOwnOrganisation(t *testing.T) {
 	case !strings.HasPrefix(got.Tracked, "已联系") || got.Selected != "contacted":
 		t.Errorf("after reload, %s shows status %q with %q selected, want 已联系 / contacted", r.Achievement, got.Tracked, got.Selected)
 	}
+
+	// The pair is on our own ledger, from /my, our side marked; its row's
+	// form takes it into negotiation and comes back to the row.
+	b.do("open my page", chromedp.Navigate(m.URL+"/my"))
+	b.do("follow my matches", chromedp.Click(chromedp.CSS(`#my-m ~ p a[href="/my/matches"]`)))
+	b.waitJS("my matches", `location.pathname === '/my/matches' && document.querySelector('table.matches')`)
+	row := fmt.Sprintf(`table.matches tbody tr:has(a[href="/achievements/%s"])`, r.Achievement)
+	type ledgerRow struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Ours   string `json:"ours"`
+	}
+	read := func() ledgerRow {
+		return evalJS[ledgerRow](b, "reading our pair's row", `(tr => tr ? {id: tr.id, status: tr.querySelector('td:nth-child(3)').innerText.trim(),
+			ours: Array.from(tr.querySelectorAll('.badge-ours')).map(b => b.closest('td').cellIndex).join()} : {})(document.querySelector(`+strconv.Quote(row)+`))`)
+	}
+	lr := read()
+	if lr.ID == "" || lr.Status != "已联系" || lr.Ours != "0" {
+		t.Fatalf("my matches show our pair with %s as %+v, want 已联系 with our side (the demand, column 0) marked", r.Achievement, lr)
+	}
+	b.do("take the pair into negotiation from its row",
+		chromedp.Click(chromedp.CSS(`#`+lr.ID+` details.row-update summary`)),
+		chromedp.SetValue(chromedp.CSS(`#`+lr.ID+` select[name=status]`), "negotiating"),
+		chromedp.Click(chromedp.CSS(`#`+lr.ID+` form button[type=submit]`)),
+	)
+	b.waitJS("my matches after the update", `location.pathname === '/my/matches' && location.hash === '#`+lr.ID+`' && document.querySelector('#`+lr.ID+`')`)
+	if after := read(); after.Status != "洽谈中" {
+		t.Errorf("after the row's update our pair shows %q, want 洽谈中", after.Status)
+	}
 }
 
 // TestBrowserAnonymousTeaser: an anonymous visitor sees only the public
