@@ -17,19 +17,35 @@ import (
 
 // matchParams is the tracked-pairs filter as typed.
 type matchParams struct {
-	Status string
-	Reason string
-	Quiet  bool // open pairs unchanged for longer than innobridge.MatchQuiet
+	Status  string
+	Reason  string
+	Quiet   bool   // open pairs unchanged for longer than innobridge.MatchQuiet
+	Org     string // staff: one organisation's pairs, by its external id
+	OrgName string // that organisation's name, once found
 }
 
-// matchFilter turns the query into a store filter; an unknown status or
-// reason is EINVALID naming the parameter, as is quiet with a closed status.
-// Quiet without a status means every open status.
-func matchFilter(r *http.Request, now time.Time) (innobridge.MatchFilter, matchParams, error) {
+// matchFilter turns the query into a store filter; an unknown status,
+// reason or organisation is EINVALID naming the parameter, as is quiet with
+// a closed status. Quiet without a status means every open status. The
+// organisation is read only when not mine (a party's own ledger is its
+// organisation's).
+func (s *Server) matchFilter(r *http.Request, now time.Time, mine bool) (innobridge.MatchFilter, matchParams, error) {
 	q := r.URL.Query()
 	mp := matchParams{Status: q.Get("status"), Reason: q.Get("reason"), Quiet: q.Get("quiet") != ""}
 	var f innobridge.MatchFilter
 	v := innobridge.Validation{}
+	if org := q.Get("org"); org != "" && !mine {
+		mp.Org = org
+		o, err := s.orgByExternalID(r.Context(), org)
+		switch {
+		case innobridge.ErrorCode(err) == innobridge.ENOTFOUND:
+			v.Add("org", "unknown", "未知机构 %q (unknown organisation)", org)
+		case err != nil:
+			return f, mp, err
+		default:
+			f.PartyOrgID, mp.OrgName = o.ID, o.Name
+		}
+	}
 	if mp.Status != "" {
 		st := innobridge.MatchStatus(mp.Status)
 		if !st.Valid() {
@@ -115,15 +131,17 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	now := s.svc.Now()
 	format := formatOf(r)
-	f, mp, err := matchFilter(r, now)
-	f.PartyOrgID = page.OrgID
+	f, mp, err := s.matchFilter(r, now, page.Mine)
+	if page.Mine {
+		f.PartyOrgID = page.OrgID
+	}
 	page.F, page.Now, page.QuietDays = mp, now, int(innobridge.MatchQuiet/(24*time.Hour))
 	if err != nil {
 		if format != "html" {
 			return err
 		}
 		page.Errs = fieldsOf(err)
-		if err := s.matchCounts(ctx, page); err != nil {
+		if err := s.matchCounts(ctx, page, f.PartyOrgID); err != nil {
 			return err
 		}
 		s.render(w, r, http.StatusUnprocessableEntity, "matches", page)
@@ -153,14 +171,14 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if format == "json" {
-		counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{PartyOrgID: page.OrgID})
+		counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{PartyOrgID: f.PartyOrgID})
 		if err != nil {
 			return err
 		}
 		writeJSON(w, http.StatusOK, matchListResponse{Items: nonNil(list), Total: total, Counts: counts})
 		return nil
 	}
-	if err := s.matchCounts(ctx, page); err != nil {
+	if err := s.matchCounts(ctx, page, f.PartyOrgID); err != nil {
 		return err
 	}
 	page.Items, page.Total = list, total
@@ -171,10 +189,10 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// matchCounts fills in the tabs' counts of page: its pairs by status, all
-// of them, and those gone quiet.
-func (s *Server) matchCounts(ctx context.Context, page *matchesPage) error {
-	counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{PartyOrgID: page.OrgID})
+// matchCounts fills in the tabs' counts of page: the pairs by status, all
+// of them, and those gone quiet; of the organisation org only, if set.
+func (s *Server) matchCounts(ctx context.Context, page *matchesPage, org int64) error {
+	counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{PartyOrgID: org})
 	if err != nil {
 		return err
 	}
@@ -183,7 +201,7 @@ func (s *Server) matchCounts(ctx context.Context, page *matchesPage) error {
 		page.All += n
 	}
 	quiet := innobridge.QuietFilter(page.Now)
-	quiet.PartyOrgID, quiet.Limit = page.OrgID, 1
+	quiet.PartyOrgID, quiet.Limit = org, 1
 	_, page.QuietCount, err = s.matching.FindMatches(ctx, quiet)
 	return err
 }

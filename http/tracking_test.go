@@ -66,6 +66,8 @@ func TestMatchTrackingPage(t *testing.T) {
 		{"?reason=scope", nil},
 		{"?quiet=1", nil},
 		{"?per_page=2&page=2", []string{"dem-teaser×ach-arsenic", "dem-pub×ach-pub"}},
+		{"?org=org-inst", []string{"dem-pub×ach-arsenic", "dem-teaser×ach-arsenic"}},
+		{"?org=org-uni&status=signed", []string{"dem-teaser×ach-pub"}},
 	}
 	for _, tc := range tests {
 		r := web.get("/staff/matches" + tc.query)
@@ -80,7 +82,23 @@ func TestMatchTrackingPage(t *testing.T) {
 			t.Errorf("declined pairs page lacks %q", want)
 		}
 	}
-	r := web.get("/staff/matches?status=eloped")
+	// One organisation's pairs: from its page, tabs and counts its own.
+	if r := web.get("/organizations/org-inst"); !strings.Contains(r.body, `href="/staff/matches?org=org-inst"`) {
+		t.Error("the organisation page does not link staff to its tracked pairs")
+	}
+	page = web.get("/staff/matches?org=org-inst")
+	for _, want := range []string{"仅看 苏州纳米研究所 参与的对接", `href="/staff/matches?org=org-inst&amp;status=negotiating">洽谈中 <small>1</small>`,
+		`aria-current="page">全部 <small>2</small>`, `name="org" value="org-inst"`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the institute's pairs page lacks %q", want)
+		}
+	}
+	r := web.get("/staff/matches?org=org-nowhere")
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, "org-nowhere") {
+		t.Errorf("an unknown organisation is not named: %.500s", r.body)
+	}
+	r = web.get("/staff/matches?status=eloped")
 	wantStatus(t, r, http.StatusUnprocessableEntity)
 	if !strings.Contains(r.body, `id="err-status"`) || !strings.Contains(r.body, "eloped") {
 		t.Errorf("an unknown status is not named next to its field: %.500s", r.body)
