@@ -181,8 +181,11 @@ type MatchFilter struct {
 	// UpdatedBefore, if set, keeps pairs last changed before it: the
 	// ones gone quiet.
 	UpdatedBefore time.Time
-	Offset        int
-	Limit         int // 0 means no limit
+	// LiveOn, if set, keeps pairs whose demand and achievement are both
+	// published and not expired on that day: those still to follow up.
+	LiveOn *Date
+	Offset int
+	Limit  int // 0 means no limit
 }
 
 // MatchUpdate changes a tracked pair. Nil fields are left alone.

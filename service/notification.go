@@ -238,47 +238,40 @@ func (s *Service) RunNotificationsUnchecked(ctx context.Context, asOf innobridge
 // longer than innobridge.MatchQuiet (at now) that it has gone quiet, once
 // per quiet spell: a change to the pair starts a new one. The achievement's
 // organisation reads the demand's title only where it may read the demand
-// (public or teaser, or a private one already in negotiation); otherwise
-// the demand goes unnamed.
+// (public or teaser, or a private one already in negotiation: PartyView);
+// otherwise the demand goes unnamed. Pairs whose listings are no longer
+// published or have expired are left out by the store, which reads each
+// pair with its listings' titles and owners in one query.
 func (s *Service) notifyQuiet(ctx context.Context, now time.Time) ([]*innobridge.Notification, error) {
-	pairs, _, err := s.Store.FindMatches(ctx, innobridge.QuietFilter(now))
+	f := innobridge.QuietFilter(now)
+	today := innobridge.NewDate(now)
+	f.LiveOn = &today // withdrawn, suspended or expired since: nothing to follow up
+	pairs, _, err := s.Store.FindMatches(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("quiet pairs: %w", err)
 	}
-	today := innobridge.NewDate(now)
 	var notes []*innobridge.Notification
 	for _, m := range pairs {
-		d, err := s.Store.FindDemandByID(ctx, m.DemandID)
-		if err != nil {
-			return nil, fmt.Errorf("quiet pair %d: %w", m.ID, err)
-		}
-		a, err := s.Store.FindAchievementByID(ctx, m.AchievementID)
-		if err != nil {
-			return nil, fmt.Errorf("quiet pair %d: %w", m.ID, err)
-		}
-		if d.Status != innobridge.StatusPublished || a.Status != innobridge.StatusPublished || d.Expired(today) || a.Expired(today) {
-			continue // withdrawn, suspended or expired since: nothing to follow up
-		}
 		key := fmt.Sprintf("quiet:%d@%s", m.ID, m.UpdatedAt.UTC().Format(time.RFC3339))
 		days := int(now.Sub(m.UpdatedAt) / (24 * time.Hour))
 		status, since := m.Status.Name(), m.UpdatedAt.In(now.Location()).Format("2006-01-02")
 		ledger := fmt.Sprintf("/my/matches?quiet=1#m%d", m.ID) // each party's own row of the pair, to update it
-		if d.OwnerOrgID != 0 {
-			notes = append(notes, &innobridge.Notification{OrgID: d.OwnerOrgID, Kind: innobridge.NoteQuiet, Key: key,
-				Title: "对接已 " + fmt.Sprint(days) + " 天未更新：" + d.Title,
+		if m.DemandOrgID != 0 {
+			notes = append(notes, &innobridge.Notification{OrgID: m.DemandOrgID, Kind: innobridge.NoteQuiet, Key: key,
+				Title: "对接已 " + fmt.Sprint(days) + " 天未更新：" + m.DemandTitle,
 				Body: fmt.Sprintf("需求「%s」与成果「%s」（%s）的对接自 %s 起停留在「%s」。请更新对接进展；如不再推进，请选择放弃原因，该成果将不再推荐。",
-					d.Title, a.Title, a.OwnerName, since, status),
+					m.DemandTitle, m.AchievementTitle, m.AchievementOwner, since, status),
 				Link: ledger})
 		}
-		if a.OwnerOrgID != 0 && a.OwnerOrgID != d.OwnerOrgID {
+		if m.AchievementOrgID != 0 && m.AchievementOrgID != m.DemandOrgID {
 			demand := "一项保密需求"
-			if d.Confidentiality != innobridge.ConfPrivate || m.Status.Discloses() {
-				demand = "需求「" + d.Title + "」（" + d.OwnerName + "）"
+			if v := m.PartyView(m.AchievementOrgID); !v.DemandHidden {
+				demand = "需求「" + v.DemandTitle + "」（" + v.DemandOwner + "）"
 			}
-			notes = append(notes, &innobridge.Notification{OrgID: a.OwnerOrgID, Kind: innobridge.NoteQuiet, Key: key,
-				Title: "对接已 " + fmt.Sprint(days) + " 天未更新：" + a.Title,
+			notes = append(notes, &innobridge.Notification{OrgID: m.AchievementOrgID, Kind: innobridge.NoteQuiet, Key: key,
+				Title: "对接已 " + fmt.Sprint(days) + " 天未更新：" + m.AchievementTitle,
 				Body: fmt.Sprintf("成果「%s」与%s的对接自 %s 起停留在「%s」。请更新对接进展；如不再推进，请选择放弃原因。",
-					a.Title, demand, since, status),
+					m.AchievementTitle, demand, since, status),
 				Link: ledger})
 		}
 	}

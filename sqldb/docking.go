@@ -64,6 +64,11 @@ func matchQuery(f innobridge.MatchFilter, byStatus bool) *selectQuery {
 	if !f.UpdatedBefore.IsZero() {
 		q.and("m.updated_at < ?", timeValue(f.UpdatedBefore))
 	}
+	if f.LiveOn != nil {
+		day := f.LiveOn.String()
+		q.and("d.status = ? AND a.status = ? AND (d.expires_at IS NULL OR d.expires_at >= ?) AND (a.expires_at IS NULL OR a.expires_at >= ?)",
+			string(innobridge.StatusPublished), string(innobridge.StatusPublished), day, day)
+	}
 	return q
 }
 

@@ -11,6 +11,7 @@ var matchTests = []test{
 	{"CreateAndFind", testMatches},
 	{"Errors", testMatchErrors},
 	{"UpdateAndCount", testUpdateMatch},
+	{"LiveListings", testMatchLive},
 }
 
 var dockingTests = []test{
@@ -324,4 +325,34 @@ func testDockingListFailure(t *testing.T, b Backend) {
 	if n != 0 {
 		t.Errorf("%d docking lists after a failed create, want 0", n)
 	}
+}
+
+// testMatchLive: LiveOn keeps the pairs whose two listings are published
+// and not expired on the day; a listing expiring that day is still live.
+func testMatchLive(t *testing.T, b Backend) {
+	s, clock := MustOpen(t, b)
+	dems, achs := pairFixture(t, s)
+	for _, a := range achs {
+		must(t, s.CreateMatch(t.Context(), &innobridge.Match{DemandID: dems[0].ID, AchievementID: a.ID, Status: innobridge.MatchContacted}), "CreateMatch")
+	}
+	must(t, s.CreateMatch(t.Context(), &innobridge.Match{DemandID: dems[1].ID, AchievementID: achs[0].ID, Status: innobridge.MatchContacted}), "CreateMatch")
+	today := innobridge.NewDate(clock.Peek())
+	yesterday := innobridge.NewDate(clock.Peek().AddDate(0, 0, -1))
+	withdrawn, expired, due := innobridge.StatusWithdrawn, &yesterday, &today
+	_, err := s.UpdateAchievement(t.Context(), achs[1].ID, innobridge.AchievementUpdate{Status: &withdrawn})
+	must(t, err, "UpdateAchievement(withdrawn)")
+	_, err = s.UpdateAchievement(t.Context(), achs[2].ID, innobridge.AchievementUpdate{ExpiresAt: &due})
+	must(t, err, "UpdateAchievement(expires today)")
+	_, err = s.UpdateDemand(t.Context(), dems[1].ID, innobridge.DemandUpdate{ExpiresAt: &expired})
+	must(t, err, "UpdateDemand(expired)")
+
+	list, n, err := s.FindMatches(t.Context(), innobridge.MatchFilter{LiveOn: &today})
+	must(t, err, "FindMatches(LiveOn)")
+	same(t, "live pairs", matchExts(list), []string{"d1×a3", "d1×a1"})
+	if n != 2 {
+		t.Errorf("total %d, want 2", n)
+	}
+	c, err := s.CountMatches(t.Context(), innobridge.MatchFilter{LiveOn: &today})
+	must(t, err, "CountMatches(LiveOn)")
+	same(t, "live counts", c.ByStatus, map[innobridge.MatchStatus]int{innobridge.MatchContacted: 2})
 }
