@@ -14,9 +14,6 @@ type homePage struct {
 	Counts       service.Counts
 	Achievements []*innobridge.Achievement
 	Demands      []*innobridge.Demand
-	// The organisation's tracked pairs: in progress, signed, and in
-	// progress but gone quiet.
-	MatchesOpen, MatchesSigned, MatchesQuiet, QuietDays int
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
