@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/innobridge/innobridge"
 	"github.com/innobridge/innobridge/service"
@@ -72,20 +71,14 @@ func (s *Server) handleMy(w http.ResponseWriter, r *http.Request) error {
 		if p.Demands, _, err = s.svc.FindDemands(ctx, f); err != nil {
 			return err
 		}
-		counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{PartyOrgID: u.OrgID})
+		counts, quiet, err := s.matchTally(ctx, u.OrgID, s.svc.Now())
 		if err != nil {
 			return err
 		}
 		for _, st := range innobridge.MatchOpenStatuses {
 			p.MatchesOpen += counts.ByStatus[st]
 		}
-		p.MatchesSigned = counts.ByStatus[innobridge.MatchSigned]
-		quiet := innobridge.QuietFilter(s.svc.Now())
-		quiet.PartyOrgID, quiet.Limit = u.OrgID, 1
-		if _, p.MatchesQuiet, err = s.matching.FindMatches(ctx, quiet); err != nil {
-			return err
-		}
-		p.QuietDays = int(innobridge.MatchQuiet / (24 * time.Hour))
+		p.MatchesSigned, p.MatchesQuiet, p.QuietDays = counts.ByStatus[innobridge.MatchSigned], quiet, quietDays
 	}
 	s.render(w, r, http.StatusOK, "my", p)
 	return nil

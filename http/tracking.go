@@ -135,7 +135,7 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 	if page.Mine {
 		f.PartyOrgID = page.OrgID
 	}
-	page.F, page.Now, page.QuietDays = mp, now, int(innobridge.MatchQuiet/(24*time.Hour))
+	page.F, page.Now, page.QuietDays = mp, now, quietDays
 	if err != nil {
 		if format != "html" {
 			return err
@@ -189,21 +189,34 @@ func (s *Server) handleMatchList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// quietDays is innobridge.MatchQuiet in days, as pages state it.
+const quietDays = int(innobridge.MatchQuiet / (24 * time.Hour))
+
 // matchCounts fills in the tabs' counts of page: the pairs by status, all
 // of them, and those gone quiet; of the organisation org only, if set.
 func (s *Server) matchCounts(ctx context.Context, page *matchesPage, org int64) error {
-	counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{PartyOrgID: org})
+	counts, quiet, err := s.matchTally(ctx, org, page.Now)
 	if err != nil {
 		return err
 	}
-	page.Counts, page.All = counts, 0
+	page.Counts, page.QuietCount, page.All = counts, quiet, 0
 	for _, n := range counts.ByStatus {
 		page.All += n
 	}
-	quiet := innobridge.QuietFilter(page.Now)
+	return nil
+}
+
+// matchTally counts the tracked pairs by status and decline reason, and
+// the open ones gone quiet at now; of the organisation org only, if set.
+func (s *Server) matchTally(ctx context.Context, org int64, now time.Time) (*innobridge.MatchCounts, int, error) {
+	counts, err := s.matching.CountMatches(ctx, innobridge.MatchFilter{PartyOrgID: org})
+	if err != nil {
+		return nil, 0, err
+	}
+	quiet := innobridge.QuietFilter(now)
 	quiet.PartyOrgID, quiet.Limit = org, 1
-	_, page.QuietCount, err = s.matching.FindMatches(ctx, quiet)
-	return err
+	_, n, err := s.matching.FindMatches(ctx, quiet)
+	return counts, n, err
 }
 
 // matchTable lays out tracked pairs for export.

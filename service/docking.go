@@ -37,9 +37,9 @@ func (s *Matching) TrackMatch(ctx context.Context, demandExt, achExt string, upd
 		return nil, err
 	}
 	if len(list) > 0 {
-		return s.track(ctx, u, d, list[0], upd)
+		return s.track(ctx, u, list[0], upd)
 	}
-	return s.track(ctx, u, d, &innobridge.Match{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID, AchievementExt: a.ExternalID,
+	return s.track(ctx, u, &innobridge.Match{DemandID: d.ID, AchievementID: a.ID, DemandExt: d.ExternalID, AchievementExt: a.ExternalID,
 		DemandOrgID: d.OwnerOrgID, AchievementOrgID: a.OwnerOrgID, DemandConf: d.Confidentiality,
 		Status: innobridge.MatchRecommended, CreatedBy: u.ID}, upd)
 }
@@ -60,16 +60,12 @@ func (s *Matching) UpdateMatch(ctx context.Context, id int64, upd innobridge.Mat
 	if len(list) == 0 || !u.IsStaff() && !ownsOrg(u, list[0].DemandOrgID) && !ownsOrg(u, list[0].AchievementOrgID) {
 		return nil, innobridge.Errorf(innobridge.ENOTFOUND, "对接记录不存在 (match %d not found)", id)
 	}
-	d, err := s.svc.Store.FindDemandByID(ctx, list[0].DemandID)
-	if err != nil {
-		return nil, err
-	}
-	return s.track(ctx, u, d, list[0], upd)
+	return s.track(ctx, u, list[0], upd)
 }
 
-// track applies upd to the pair m of the demand d, storing it new if it has
-// no ID yet, and audits the change. It returns the pair as u reads it.
-func (s *Matching) track(ctx context.Context, u *innobridge.User, d *innobridge.Demand, m *innobridge.Match, upd innobridge.MatchUpdate) (*innobridge.Match, error) {
+// track applies upd to the pair m, storing it new if it has no ID yet, and
+// audits the change. It returns the pair as u reads it.
+func (s *Matching) track(ctx context.Context, u *innobridge.User, m *innobridge.Match, upd innobridge.MatchUpdate) (*innobridge.Match, error) {
 	next := *m
 	held := !u.IsStaff() && m.HeldFrom(u.OrgID)
 	if upd.Status != nil {
@@ -90,7 +86,7 @@ func (s *Matching) track(ctx context.Context, u *innobridge.User, d *innobridge.
 	if err := next.Validate(); err != nil {
 		return nil, err
 	}
-	key := d.ExternalID + "×" + next.AchievementExt
+	key := next.DemandExt + "×" + next.AchievementExt
 	detail := map[string]any{"status": next.Status}
 	if next.Reason != "" {
 		detail["reason"] = next.Reason

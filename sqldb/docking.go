@@ -14,8 +14,12 @@ const matchCols = "m.id, m.demand_id, m.achievement_id, COALESCE(d.external_id, 
 	"COALESCE(d.owner_org_id, 0), COALESCE(a.owner_org_id, 0), d.confidentiality, " +
 	"m.status, m.reason, m.note, m.score, m.created_by, m.created_at, m.updated_at"
 
-const matchFrom = "matches m JOIN demands d ON d.id = m.demand_id JOIN achievements a ON a.id = m.achievement_id " +
-	"LEFT JOIN organizations od ON od.id = d.owner_org_id LEFT JOIN organizations oa ON oa.id = a.owner_org_id"
+// matchFrom joins a pair with both listings, which filters read;
+// matchOrgJoins adds their owners, which only the select list reads.
+const (
+	matchFrom     = "matches m JOIN demands d ON d.id = m.demand_id JOIN achievements a ON a.id = m.achievement_id"
+	matchOrgJoins = "LEFT JOIN organizations od ON od.id = d.owner_org_id LEFT JOIN organizations oa ON oa.id = a.owner_org_id"
+)
 
 func matchDest() (*innobridge.Match, []any) {
 	m := &innobridge.Match{}
@@ -30,14 +34,14 @@ func matchDest() (*innobridge.Match, []any) {
 func (s *Store) FindMatches(ctx context.Context, f innobridge.MatchFilter) (_ []*innobridge.Match, _ int, err error) {
 	defer wrap(&err, "FindMatches(%+v)", f)
 	q := matchQuery(f, true)
-	q.cols, q.order, q.offset, q.limit = matchCols, "m.updated_at DESC, m.id DESC", f.Offset, f.Limit
+	q.order, q.offset, q.limit = "m.updated_at DESC, m.id DESC", f.Offset, f.Limit
 	return findPage(ctx, s.reader(), q, matchDest)
 }
 
 // matchQuery selects the pairs f selects, by status and reason too if
-// byStatus.
+// byStatus, with the columns of matchDest.
 func matchQuery(f innobridge.MatchFilter, byStatus bool) *selectQuery {
-	q := &selectQuery{from: matchFrom}
+	q := &selectQuery{cols: matchCols, from: matchFrom, colJoins: matchOrgJoins}
 	if len(f.IDs) > 0 {
 		cond, args := inList("m.id", f.IDs)
 		q.and(cond, args...)
@@ -93,9 +97,7 @@ func (s *Store) UpdateMatch(ctx context.Context, id int64, upd innobridge.MatchU
 	defer wrap(&err, "UpdateMatch(%d)", id)
 	var out *innobridge.Match
 	err = s.transact(ctx, func(tx dbq) error {
-		q := &selectQuery{cols: matchCols, from: matchFrom}
-		q.and("m.id = ?", id)
-		m, ok, err := findOne(ctx, tx, q, matchDest)
+		m, ok, err := findOne(ctx, tx, matchQuery(innobridge.MatchFilter{IDs: []int64{id}}, true), matchDest)
 		if err != nil {
 			return err
 		}
